@@ -1,0 +1,28 @@
+// Build for every process: main-side entries (CLI, engine, worker threads) keep their module layout so that
+// worker scripts resolve next to the code that spawns them; the renderer is a normal Vite React app.
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+const mainEntries = {
+  'cli/main': resolve('src-main/cli/main.ts'),
+  'engine/runtime/sessionWorker': resolve('src-main/engine/runtime/sessionWorker.ts'),
+};
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      sourcemap: true,
+      rollupOptions: {
+        input: mainEntries,
+        output: { format: 'es', entryFileNames: '[name].js', preserveModules: true, preserveModulesRoot: 'src-main' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src-renderer',
+    plugins: [react()],
+    build: { outDir: 'out/renderer', rollupOptions: { input: resolve('src-renderer/index.html') } },
+  },
+});

@@ -1,0 +1,68 @@
+// Lint + the layering rules of DESIGN.md §2, enforced as import restrictions per folder.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const forbid = (groups, message) => ['error', { patterns: groups.map((group) => ({ group, message })) }];
+
+const engineMustNotImport = [
+  ['electron', 'electron/*'],
+  ['**/desktop', '**/desktop/**', '**/cli', '**/cli/**', '**/preload', '**/preload/**', '**/src-renderer/**'],
+];
+const engineMessage = 'Layering (DESIGN.md §2): the engine never imports electron, desktop, cli, preload or renderer code.';
+const dataPlaneMessage =
+  'Layering (DESIGN.md §2): serving and runtime never import store or library; the standalone bundle reuses them with only a model file and a config.';
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'scratch/**', '.gpu/**', 'resources/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a union of string literals.' }],
+    },
+  },
+  {
+    files: ['bin/**/*.js', 'bench/**/*.mjs', 'scripts/**/*.mjs', '.ci/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', performance: 'readonly', Buffer: 'readonly', SharedArrayBuffer: 'readonly', Atomics: 'readonly' } },
+  },
+  {
+    files: ['src-shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['node:*', 'fs', 'path', 'os', 'electron', 'react', 'react-dom'], ['**/src-main/**', '**/src-renderer/**']],
+        'Layering (DESIGN.md §2): src-shared is pure TypeScript (no Node, no DOM) and imports nothing from main or renderer.',
+      ),
+    },
+  },
+  {
+    files: ['src-main/engine/**/*.ts'],
+    ignores: ['src-main/engine/serving/**', 'src-main/engine/runtime/**'],
+    rules: { 'no-restricted-imports': forbid(engineMustNotImport, engineMessage) },
+  },
+  {
+    files: ['src-main/engine/serving/**/*.ts', 'src-main/engine/runtime/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...engineMustNotImport.map((group) => ({ group, message: engineMessage })),
+            { group: ['**/store', '**/store/**', '**/library', '**/library/**'], message: dataPlaneMessage },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['node:*', 'electron', 'onnxruntime-node', 'better-sqlite3'], ['**/src-main/**']],
+        'Layering (DESIGN.md §1): the renderer talks to the engine only through the control API.',
+      ),
+    },
+  },
+);

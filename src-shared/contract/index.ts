@@ -1,0 +1,4 @@
+// The contract between engine, CLI and renderer: zod schemas and the types inferred from them.
+export * from './modelInspection';
+export * from './modelVersion';
+export * from './providers';
