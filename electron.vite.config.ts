@@ -7,6 +7,7 @@ import react from '@vitejs/plugin-react';
 const mainEntries = {
   'cli/main': resolve('src-main/cli/main.ts'),
   'engine/runtime/sessionWorker': resolve('src-main/engine/runtime/sessionWorker.ts'),
+  'engine/runtime/providerProbeChild': resolve('src-main/engine/runtime/providerProbeChild.ts'),
 };
 
 export default defineConfig({

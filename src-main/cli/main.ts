@@ -1,1 +1,73 @@
-export const x = 1; console.log("cli", x);
+// The `slipway` command line: every library and runtime action, with --home and --json on every command.
+import { Command, CommanderError, Option } from 'commander';
+import { APP_VERSION } from '../engine/appVersion';
+import { DatabaseTooNewError } from '../engine/store/openDatabase';
+import { isUserError } from '../engine/userError';
+import { registerInfoCommand } from './commands/infoCommand';
+import { registerModelsCommand, type RunAction } from './commands/modelsCommand';
+import { registerProvidersCommand } from './commands/providersCommand';
+import { registerRunCommand } from './commands/runCommand';
+import { EXIT, exitCodeFor } from './exitCodes';
+import { Output } from './output';
+import type { GlobalOptions } from './withEngine';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('slipway')
+    .description('Slipway: run, inspect and manage local ONNX models')
+    .version(APP_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  let exitCode: number = EXIT.ok;
+  const act: RunAction = async (cmd, action) => {
+    const opts = cmd.optsWithGlobals<GlobalOptions>();
+    const out = new Output({ json: !!opts.json });
+    exitCode = await report(out, opts, () => action(out, opts));
+  };
+  registerModelsCommand(program, act);
+  registerRunCommand(program, act);
+  registerProvidersCommand(program, act);
+  registerInfoCommand(program, act);
+  addGlobalOptions(program);
+
+  try {
+    await program.parseAsync(argv, { from: 'node' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    // Errors thrown while parsing option values (e.g. a bad --dim) arrive here.
+    const out = new Output({ json: argv.includes('--json') });
+    return report(out, { debug: argv.includes('--debug') }, () => Promise.reject(error));
+  }
+  return exitCode;
+}
+
+/** --home, --json and --debug on the program and on every subcommand, so they work anywhere on the line. */
+function addGlobalOptions(command: Command): void {
+  command.addOption(new Option('--home <dir>', 'library folder (default: $SLIPWAY_HOME, else the OS app-data folder)'));
+  command.addOption(new Option('--json', 'print one JSON document (stable, see README)'));
+  command.addOption(new Option('--debug', 'print stack traces of unexpected errors').hideHelp());
+  for (const sub of command.commands) addGlobalOptions(sub);
+}
+
+async function report(out: Output, opts: GlobalOptions, action: () => Promise<void>): Promise<number> {
+  try {
+    await action();
+    return EXIT.ok;
+  } catch (error) {
+    if (isUserError(error)) {
+      out.error(error.code, error.message);
+      return exitCodeFor(error.code);
+    }
+    if (error instanceof DatabaseTooNewError) {
+      out.error('too-new', error.message);
+      return EXIT.tooNew;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    out.error('internal', `unexpected error: ${message}${opts.debug ? '' : ' (run with --debug for details)'}`);
+    if (opts.debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return EXIT.internal;
+  }
+}

@@ -2,3 +2,4 @@
 export * from './modelInspection';
 export * from './modelVersion';
 export * from './providers';
+export * from './runResult';

@@ -1,1 +1,108 @@
-import { parentPort } from "node:worker_threads"; import * as ort from "onnxruntime-node"; parentPort?.postMessage(Object.keys(ort).length);
+// One inference instance: a worker thread owning one InferenceSession. session.run() is synchronous inside
+// onnxruntime-node, so it runs here and never on a thread that serves HTTP.
+import * as ort from 'onnxruntime-node';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { fromOrtTensor, toOrtTensor } from './ortTensors';
+import { shortProviderError } from './providerError';
+import type { ProviderAttempt, RunRequest, SessionWorkerConfig, WorkerEvent, WorkerRequest } from './sessionProtocol';
+import { CONTROL_SEQ } from './sessionProtocol';
+import { sessionSignature } from './sessionSignature';
+import { makeSyntheticInputs } from './syntheticInputs';
+import { transferablesOf } from './wireTensor';
+
+const config = workerData as SessionWorkerConfig;
+const control = new Int32Array(config.control);
+const post = (event: WorkerEvent, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(event, transfer);
+
+async function createSession(): Promise<{ session: ort.InferenceSession; provider: string; failed: ProviderAttempt[] } | ProviderAttempt[]> {
+  const failed: ProviderAttempt[] = [];
+  for (const provider of config.providers) {
+    try {
+      const session = await ort.InferenceSession.create(config.modelPath, {
+        executionProviders: [provider],
+        intraOpNumThreads: config.intraOpThreads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: config.graphOptimization,
+        logSeverityLevel: 3,
+      });
+      return { session, provider, failed };
+    } catch (error) {
+      failed.push({ provider, error: shortProviderError(error instanceof Error ? error.message : String(error)) });
+    }
+  }
+  return failed;
+}
+
+async function run(session: ort.InferenceSession, request: RunRequest): Promise<void> {
+  try {
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const input of request.inputs) feeds[input.name] = toOrtTensor(input);
+    const started = performance.now();
+    const results = request.outputs ? await session.run(feeds, request.outputs) : await session.run(feeds);
+    const computeMs = performance.now() - started;
+    const outputs = Object.entries(results).map(([name, tensor]) => fromOrtTensor(name, tensor));
+    post({ type: 'result', id: request.id, ok: true, outputs, computeMs }, transferablesOf(outputs));
+  } catch (error) {
+    post({ type: 'result', id: request.id, ok: false, error: shortProviderError(error instanceof Error ? error.message : String(error)) });
+  }
+}
+
+/** Blocks until the pool bumps the request counter past `seen`, polling briefly first: a sleeping thread
+ * takes tens of microseconds to wake, which would dominate small models' latency. */
+function waitForRequest(seen: number): void {
+  if (config.spinMicros > 0) {
+    const until = performance.now() + config.spinMicros / 1000;
+    while (Atomics.load(control, CONTROL_SEQ) === seen && performance.now() < until) {
+      /* spin */
+    }
+  }
+  Atomics.wait(control, CONTROL_SEQ, seen);
+}
+
+async function serve(session: ort.InferenceSession): Promise<void> {
+  for (;;) {
+    // Read the counter before draining so a request posted in between is never slept through.
+    const seen = Atomics.load(control, CONTROL_SEQ);
+    const message = receiveMessageOnPort(config.requests);
+    if (!message) {
+      waitForRequest(seen);
+      continue;
+    }
+    const request = message.message as WorkerRequest;
+    if (request.type === 'close') break;
+    await run(session, request);
+  }
+  await session.release();
+  config.requests.close();
+}
+
+async function main(): Promise<void> {
+  const loadStarted = performance.now();
+  const created = await createSession();
+  if (Array.isArray(created)) {
+    post({ type: 'failed', failedAttempts: created });
+    return;
+  }
+  const { session, provider, failed } = created;
+  const loadMs = performance.now() - loadStarted;
+  const signature = sessionSignature(session);
+  let warmupMs: number | null = null;
+  let warmupError: string | undefined;
+  if (config.warmup) {
+    // The first run allocates arenas and picks kernels; doing it now keeps it out of the first user request.
+    try {
+      const { tensors } = makeSyntheticInputs(signature.inputs, { fill: 'zeros' });
+      const feeds = Object.fromEntries(tensors.map((t) => [t.name, toOrtTensor(t)]));
+      const started = performance.now();
+      await session.run(feeds);
+      warmupMs = performance.now() - started;
+    } catch (error) {
+      warmupError = shortProviderError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  post({ type: 'ready', provider, failedAttempts: failed, signature, loadMs, warmupMs, warmupError });
+  await serve(session);
+}
+
+void main();

@@ -1,0 +1,68 @@
+// Composition root: Engine.open({ home }) opens the store, sweeps what a crash left, seeds the demo library
+// on first open, and wires library and runtime together for the CLI (and later the control plane).
+import { join } from 'node:path';
+import type { ProviderStatus } from '../../src-shared/contract';
+import { ContentStore } from './library/contentStore';
+import { seedDemoLibrary, type DemoSeedResult } from './library/demoLibrary';
+import { ModelLibrary } from './library/modelLibrary';
+import { ModelRunner } from './modelRunner';
+import { resolveHome } from './homeFolder';
+import { findResourcesDir } from './resourcesDir';
+import { probeProviders } from './runtime/providerProbe';
+import { MetaRepository } from './store/metaRepository';
+import { ModelRepository } from './store/modelRepository';
+import { openDatabase, type SqliteDatabase } from './store/openDatabase';
+
+export interface EngineOptions {
+  /** Library folder; else SLIPWAY_HOME, else the OS app-data folder. */
+  home?: string;
+  /** Where demo models live; null disables demo seeding. Default: the app's resources/ folder. */
+  resourcesDir?: string | null;
+  /** better-sqlite3 binary to load (Electron builds ship their own). */
+  nativeBinding?: string;
+}
+
+export class Engine {
+  readonly library: ModelLibrary;
+  readonly runner: ModelRunner;
+  private closed = false;
+
+  private constructor(
+    readonly home: string,
+    private readonly db: SqliteDatabase,
+    /** What the first open imported; null when the home was not new. */
+    readonly demoSeed: DemoSeedResult | null,
+    /** Files removed at open that an interrupted write had left. */
+    readonly sweptOrphans: string[],
+    library: ModelLibrary,
+  ) {
+    this.library = library;
+    this.runner = new ModelRunner(library);
+  }
+
+  static open(options: EngineOptions = {}): Engine {
+    const home = resolveHome(options.home);
+    const db = openDatabase(home, { nativeBinding: options.nativeBinding });
+    try {
+      const library = new ModelLibrary(new ModelRepository(db), new ContentStore(join(home, 'models')));
+      const swept = library.sweepOrphans();
+      const resources = options.resourcesDir === undefined ? findResourcesDir() : options.resourcesDir;
+      const seed = resources ? seedDemoLibrary(library, new MetaRepository(db), resources) : null;
+      return new Engine(home, db, seed, swept, library);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  providers(options: { refresh?: boolean } = {}): Promise<ProviderStatus[]> {
+    return probeProviders(options);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.runner.closeAll();
+    this.db.close();
+  }
+}

@@ -1,0 +1,174 @@
+// The model library: import .onnx files as content-addressed versions, list, inspect, stage, annotate and
+// remove them. Every write is crash-safe: file first (temp + fsync + rename), row second, orphans swept at open.
+import { basename } from 'node:path';
+import type { ImportResult, ModelInspection, ModelSummary, ModelVersion, Stage } from '../../../src-shared/contract';
+import { StageSchema } from '../../../src-shared/contract';
+import { inspectOnnxFile, OnnxFormatError } from '../onnx/inspectOnnxFile';
+import type { ModelRepository } from '../store/modelRepository';
+import { UserError } from '../userError';
+import { ContentStore } from './contentStore';
+import { checkModelName, modelNameFromFile, type ModelRef } from './modelName';
+
+export type ImportPhase = 'checking' | 'copying' | 'verifying' | 'committing';
+export interface ImportProgress {
+  phase: ImportPhase;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface ImportOptions {
+  name?: string;
+  version?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export class ModelLibrary {
+  constructor(
+    private readonly repo: ModelRepository,
+    readonly files: ContentStore,
+  ) {}
+
+  /** Removes files a crash left behind (see ContentStore.sweep); returns their names. */
+  sweepOrphans(): string[] {
+    return this.repo.writeTransaction(() => this.files.sweep(this.repo.referencedShas()));
+  }
+
+  importModel(source: string, options: ImportOptions = {}): ImportResult {
+    const progress = options.onProgress ?? (() => {});
+    const requestedName = checkModelName(options.name ?? modelNameFromFile(source));
+    progress({ phase: 'checking', bytesDone: 0, bytesTotal: 0 });
+    // Inspecting the source first rejects a bad file before copying it; the copy is inspected again below,
+    // so what is stored is exactly what was validated.
+    refuseExternalData(source, inspect(source));
+
+    const staged = this.files.stage(source, (done, total) => progress({ phase: 'copying', bytesDone: done, bytesTotal: total }));
+    let committedFile = false;
+    try {
+      progress({ phase: 'verifying', bytesDone: staged.bytes, bytesTotal: staged.bytes });
+      const inspection = inspect(staged.tempPath, basename(source));
+      refuseExternalData(source, inspection);
+      return this.repo.writeTransaction(() => {
+        const name = this.repo.canonicalName(requestedName) ?? requestedName;
+        const twin = this.repo.findBySha(name, staged.sha256);
+        if (twin) {
+          this.files.discard(staged);
+          return { created: false, version: twin };
+        }
+        const version = options.version ?? this.repo.nextVersion(name);
+        const taken = this.repo.findVersion(name, version);
+        if (taken) {
+          throw new UserError(
+            'conflict',
+            `${name}:${version} already exists (different bytes, sha256 ${taken.sha256.slice(0, 12)}…); ` +
+              `omit --version to import as ${name}:${this.repo.nextVersion(name)}`,
+          );
+        }
+        this.files.commit(staged);
+        committedFile = true;
+        progress({ phase: 'committing', bytesDone: staged.bytes, bytesTotal: staged.bytes });
+        const created = this.repo.insertVersion(
+          { model: name, version, sha256: staged.sha256, fileBytes: staged.bytes, sourceName: basename(source), inspection },
+          new Date().toISOString(),
+        );
+        return { created: true, version: created };
+      });
+    } catch (error) {
+      this.files.discard(staged);
+      // The transaction rolled back: a file it renamed into place is now unreferenced unless a twin uses it.
+      if (committedFile && this.repo.countBySha(staged.sha256) === 0) this.files.remove(staged.sha256);
+      throw error;
+    }
+  }
+
+  list(): ModelSummary[] {
+    const byName = new Map<string, ModelVersion[]>();
+    for (const v of this.repo.listVersions()) {
+      const versions = byName.get(v.model) ?? [];
+      versions.push(v);
+      byName.set(v.model, versions);
+    }
+    return [...byName].map(([name, versions]) => ({ name, versions }));
+  }
+
+  versionsOf(name: string): ModelVersion[] {
+    const versions = this.repo.listVersions(name);
+    if (versions.length === 0) throw this.unknownModel(name);
+    return versions;
+  }
+
+  /** Resolves "name" (latest version) or "name:version". */
+  get(ref: ModelRef): ModelVersion {
+    const found = ref.version === undefined ? this.repo.latestVersion(ref.name) : this.repo.findVersion(ref.name, ref.version);
+    if (found) return found;
+    const versions = this.repo.listVersions(ref.name);
+    if (versions.length === 0) throw this.unknownModel(ref.name);
+    throw new UserError(
+      'not-found',
+      `${versions[0]!.model} has no version ${ref.version}; its versions are ${versions.map((v) => v.version).join(', ')}`,
+    );
+  }
+
+  filePath(version: ModelVersion): string {
+    return this.files.pathOf(version.sha256);
+  }
+
+  setStage(ref: Required<ModelRef>, stage: string): ModelVersion {
+    const parsed = StageSchema.safeParse(stage);
+    if (!parsed.success) {
+      throw new UserError('bad-input', `invalid stage '${stage}': expected one of ${StageSchema.options.join(', ')}`);
+    }
+    const version = this.get(ref);
+    this.repo.setStage(version.model, version.version, parsed.data satisfies Stage);
+    return this.get(ref);
+  }
+
+  setNotes(ref: Required<ModelRef>, notes: string): ModelVersion {
+    const version = this.get(ref);
+    this.repo.setNotes(version.model, version.version, notes);
+    return this.get(ref);
+  }
+
+  /** Removes a version; its file goes once no other version (of any model) uses the same bytes. */
+  remove(ref: Required<ModelRef>): { removed: ModelVersion; fileRemoved: boolean } {
+    const { removed, remaining } = this.repo.writeTransaction(() => {
+      const version = this.get(ref);
+      return { removed: version, remaining: this.repo.deleteVersion(version.model, version.version, version.sha256) };
+    });
+    // After the commit: a crash here leaves an unreferenced file, which the next open sweeps.
+    if (remaining === 0) this.files.remove(removed.sha256);
+    return { removed, fileRemoved: remaining === 0 };
+  }
+
+  isEmpty(): boolean {
+    return this.repo.countModels() === 0;
+  }
+
+  private unknownModel(name: string): UserError {
+    const names = this.list().map((m) => m.name);
+    const hint = names.length > 0 ? `; the library has: ${names.join(', ')}` : '; the library is empty';
+    return new UserError('not-found', `no model named '${name}'${hint}`);
+  }
+}
+
+function inspect(path: string, shownAs?: string): ModelInspection {
+  try {
+    return inspectOnnxFile(path);
+  } catch (error) {
+    if (error instanceof OnnxFormatError) {
+      const message = shownAs ? error.message.replaceAll(path, shownAs) : error.message;
+      throw new UserError(error.code === 'not-found' ? 'not-found' : 'bad-input', message);
+    }
+    throw error;
+  }
+}
+
+function refuseExternalData(source: string, inspection: ModelInspection): void {
+  if (inspection.externalDataFiles.length === 0) return;
+  const files = inspection.externalDataFiles.map((f) => `'${f}'`).join(', ');
+  throw new UserError(
+    'bad-input',
+    `${source} keeps its weights in external data (${files}); Slipway imports self-contained models only. ` +
+      `Re-save it as one file, e.g. onnx.save_model(onnx.load('${basename(source)}'), 'single.onnx', save_as_external_data=False)`,
+  );
+}
+

@@ -1,0 +1,6 @@
+// Every migration, in order. Append new files here; never edit one that has shipped.
+import type { Migration } from './migration';
+import { migration0001Library } from './0001_library';
+
+export const MIGRATIONS: readonly Migration[] = [migration0001Library];
+export type { Migration };
