@@ -8,6 +8,9 @@ const mainEntries = {
   'cli/main': resolve('src-main/cli/main.ts'),
   'engine/runtime/sessionWorker': resolve('src-main/engine/runtime/sessionWorker.ts'),
   'engine/runtime/providerProbeChild': resolve('src-main/engine/runtime/providerProbeChild.ts'),
+  // Entries keep every export: benchmarks drive the built runtime and write test models with the encoder.
+  'engine/runtime/sessionPool': resolve('src-main/engine/runtime/sessionPool.ts'),
+  'engine/onnx/encodeOnnxModel': resolve('src-main/engine/onnx/encodeOnnxModel.ts'),
 };
 
 export default defineConfig({

@@ -8,7 +8,8 @@ const engineMustNotImport = [
   ['electron', 'electron/*'],
   ['**/desktop', '**/desktop/**', '**/cli', '**/cli/**', '**/preload', '**/preload/**', '**/src-renderer/**'],
 ];
-const engineMessage = 'Layering (DESIGN.md §2): the engine never imports electron, desktop, cli, preload or renderer code.';
+const engineMessage =
+  'Layering (DESIGN.md §2): the engine never imports electron, desktop, cli, preload or renderer code.';
 const dataPlaneMessage =
   'Layering (DESIGN.md §2): serving and runtime never import store or library; the standalone bundle reuses them with only a model file and a config.';
 
@@ -26,13 +27,27 @@ export default tseslint.config(
   },
   {
     files: ['bin/**/*.js', 'bench/**/*.mjs', 'scripts/**/*.mjs', '.ci/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', performance: 'readonly', Buffer: 'readonly', SharedArrayBuffer: 'readonly', Atomics: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        performance: 'readonly',
+        Buffer: 'readonly',
+        SharedArrayBuffer: 'readonly',
+        Atomics: 'readonly',
+      },
+    },
   },
   {
     files: ['src-shared/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(
-        [['node:*', 'fs', 'path', 'os', 'electron', 'react', 'react-dom'], ['**/src-main/**', '**/src-renderer/**']],
+        [
+          ['node:*', 'fs', 'path', 'os', 'electron', 'react', 'react-dom'],
+          ['**/src-main/**', '**/src-renderer/**'],
+        ],
         'Layering (DESIGN.md §2): src-shared is pure TypeScript (no Node, no DOM) and imports nothing from main or renderer.',
       ),
     },

@@ -18,7 +18,9 @@ export class Output {
   }
 
   error(code: string, message: string): void {
-    process.stderr.write(this.json ? `${JSON.stringify({ error: { code, message } })}\n` : `slipway: error: ${message}\n`);
+    process.stderr.write(
+      this.json ? `${JSON.stringify({ error: { code, message } })}\n` : `slipway: error: ${message}\n`,
+    );
   }
 
   warn(message: string): void {

@@ -6,11 +6,15 @@ import { UserError } from '../engine/userError';
 export function readRunInput(path: string, batch: number): Record<string, unknown> {
   let text: string;
   try {
-    if (statSync(path).isDirectory()) throw new UserError('bad-input', `--input ${path} is a directory; expected a .json or .jsonl file`);
+    if (statSync(path).isDirectory())
+      throw new UserError('bad-input', `--input ${path} is a directory; expected a .json or .jsonl file`);
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError('not-found', `cannot read --input ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UserError(
+      'not-found',
+      `cannot read --input ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   return path.endsWith('.jsonl') ? stackRows(path, text, batch) : requestValues(path, parseJson(path, text));
 }
@@ -26,14 +30,18 @@ function parseJson(where: string, text: string): unknown {
 function requestValues(where: string, doc: unknown): Record<string, unknown> {
   const values = isObject(doc) && isObject(doc.inputs) ? doc.inputs : doc;
   if (!isObject(values)) {
-    throw new UserError('bad-input', `${where}: expected an object of inputs, {"inputs": {"<name>": [...]}} or {"<name>": [...]}`);
+    throw new UserError(
+      'bad-input',
+      `${where}: expected an object of inputs, {"inputs": {"<name>": [...]}} or {"<name>": [...]}`,
+    );
   }
   return values;
 }
 
 function stackRows(path: string, text: string, batch: number): Record<string, unknown> {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
-  if (lines.length < batch) throw new UserError('bad-input', `${path} has ${lines.length} rows; --batch ${batch} needs that many`);
+  if (lines.length < batch)
+    throw new UserError('bad-input', `${path} has ${lines.length} rows; --batch ${batch} needs that many`);
   const stacked: Record<string, unknown[]> = {};
   lines.slice(0, batch).forEach((line, row) => {
     const values = requestValues(`${path} row ${row + 1}`, parseJson(`${path} row ${row + 1}`, line));

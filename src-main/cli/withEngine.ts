@@ -8,10 +8,15 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
-export async function withEngine<T>(options: GlobalOptions, out: Output, fn: (engine: Engine) => Promise<T> | T): Promise<T> {
+export async function withEngine<T>(
+  options: GlobalOptions,
+  out: Output,
+  fn: (engine: Engine) => Promise<T> | T,
+): Promise<T> {
   const engine = Engine.open({ home: options.home });
   try {
-    if (engine.sweptOrphans.length > 0) out.warn(`removed ${engine.sweptOrphans.length} file(s) an interrupted import left behind`);
+    if (engine.sweptOrphans.length > 0)
+      out.warn(`removed ${engine.sweptOrphans.length} file(s) an interrupted import left behind`);
     if (engine.demoSeed?.imported.length) {
       out.warn(`new library at ${engine.home}: imported ${engine.demoSeed.imported.length} demo models`);
     }

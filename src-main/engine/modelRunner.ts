@@ -11,8 +11,7 @@ import type { WireTensor } from './runtime/wireTensor';
 import { UserError } from './userError';
 
 export type RunInputs =
-  | { kind: 'values'; values: Record<string, unknown> }
-  | { kind: 'synthetic'; fill: 'random' | 'zeros'; seed?: number };
+  { kind: 'values'; values: Record<string, unknown> } | { kind: 'synthetic'; fill: 'random' | 'zeros'; seed?: number };
 
 export interface LoadSettings {
   provider?: ProviderChoice;
@@ -35,7 +34,12 @@ export class ModelRunner {
   /** The pool serving a version with these settings, started on first use. */
   load(ref: ModelRef, settings: LoadSettings = {}): Promise<SessionPool> {
     const version = this.library.get(ref);
-    const key = JSON.stringify([version.sha256, settings.provider ?? 'auto', settings.instances ?? 1, settings.intraOpThreads]);
+    const key = JSON.stringify([
+      version.sha256,
+      settings.provider ?? 'auto',
+      settings.instances ?? 1,
+      settings.intraOpThreads,
+    ]);
     let pool = this.pools.get(key);
     if (!pool) {
       pool = SessionPool.open({
@@ -58,7 +62,8 @@ export class ModelRunner {
     if (options.outputs) {
       const known = pool.signature.outputs.map((o) => o.name);
       const unknown = options.outputs.find((o) => !known.includes(o));
-      if (unknown) throw new UserError('bad-input', `unknown output '${unknown}'; the model's outputs are: ${known.join(', ')}`);
+      if (unknown)
+        throw new UserError('bad-input', `unknown output '${unknown}'; the model's outputs are: ${known.join(', ')}`);
     }
     const repeat = Math.max(1, Math.floor(options.repeat ?? 1));
     const wall: number[] = [];
@@ -71,7 +76,10 @@ export class ModelRunner {
         // The pool takes ownership of the buffers it is given, so every run gets its own copy.
         result = await pool.run(tensors.map(copyTensor), options.outputs);
       } catch (error) {
-        throw new UserError('bad-input', `${version.model}:${version.version} failed to run: ${(error as Error).message}`);
+        throw new UserError(
+          'bad-input',
+          `${version.model}:${version.version} failed to run: ${(error as Error).message}`,
+        );
       }
       wall.push(performance.now() - started);
       compute.push(result.computeMs);
@@ -109,7 +117,8 @@ function encode(
   dims: DimBindings,
 ): { tensors: WireTensor[]; appliedDims: Record<string, number> } {
   try {
-    if (inputs.kind === 'synthetic') return makeSyntheticInputs(signature, { fill: inputs.fill, seed: inputs.seed, dims });
+    if (inputs.kind === 'synthetic')
+      return makeSyntheticInputs(signature, { fill: inputs.fill, seed: inputs.seed, dims });
     return { tensors: encodeInputs(signature, inputs.values, dims), appliedDims: {} };
   } catch (error) {
     if (error instanceof TensorCodecError) throw new UserError('bad-input', error.message);

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 const MARKER = 'demo-library.json';
 
-export function findResourcesDir(fromUrl: string = import.meta.url, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findResourcesDir(
+  fromUrl: string = import.meta.url,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   if (env.SLIPWAY_RESOURCES) return resolve(env.SLIPWAY_RESOURCES);
   let dir = dirname(fileURLToPath(fromUrl));
   for (;;) {

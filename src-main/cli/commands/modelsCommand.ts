@@ -31,7 +31,9 @@ export function registerModelsCommand(program: Command, act: RunAction): void {
             version,
             onProgress: (p) => {
               if (p.phase === 'copying' && p.bytesTotal > 0) {
-                out.progress(`importing ${file}: ${Math.floor((100 * p.bytesDone) / p.bytesTotal)}% of ${formatBytes(p.bytesTotal)}`);
+                out.progress(
+                  `importing ${file}: ${Math.floor((100 * p.bytesDone) / p.bytesTotal)}% of ${formatBytes(p.bytesTotal)}`,
+                );
               }
             },
           });
@@ -99,7 +101,8 @@ export function registerModelsCommand(program: Command, act: RunAction): void {
           const result = engine.library.remove(exactRef(ref));
           out.result(
             { removed: result.removed, fileRemoved: result.fileRemoved },
-            (r) => `removed ${r.removed.model}:${r.removed.version}${r.fileRemoved ? '' : ' (its file stays: another version has the same bytes)'}`,
+            (r) =>
+              `removed ${r.removed.model}:${r.removed.version}${r.fileRemoved ? '' : ' (its file stays: another version has the same bytes)'}`,
           );
         }),
       );
@@ -141,19 +144,26 @@ function exactRef(text: string): Required<ModelRef> {
 }
 
 function looksLikePath(ref: string): boolean {
-  return ref.endsWith('.onnx') || ref.includes('/') || ref.includes('\\') || (existsSync(ref) && statSync(ref).isFile());
+  return (
+    ref.endsWith('.onnx') || ref.includes('/') || ref.includes('\\') || (existsSync(ref) && statSync(ref).isFile())
+  );
 }
 
 function inspectFile(path: string): ModelInspection {
   try {
     return inspectOnnxFile(path);
   } catch (error) {
-    if (error instanceof OnnxFormatError) throw new UserError(error.code === 'not-found' ? 'not-found' : 'bad-input', error.message);
+    if (error instanceof OnnxFormatError)
+      throw new UserError(error.code === 'not-found' ? 'not-found' : 'bad-input', error.message);
     throw error;
   }
 }
 
-function describeTensor(t: { name: string; elementType: string; shape: ModelInspection['inputs'][number]['shape'] }): string {
+function describeTensor(t: {
+  name: string;
+  elementType: string;
+  shape: ModelInspection['inputs'][number]['shape'];
+}): string {
   return `${t.name} ${t.elementType} ${formatShape(t.shape)}`;
 }
 

@@ -48,7 +48,8 @@ export function registerRunCommand(program: Command, act: RunAction): void {
         const sources = [flags.input !== undefined, !!flags.random, !!flags.zeros].filter(Boolean).length;
         if (sources !== 1) throw new UserError('bad-input', 'give exactly one of --input FILE, --random or --zeros');
         const provider = ProviderChoiceSchema.safeParse(flags.ep);
-        if (!provider.success) throw new UserError('bad-input', `invalid --ep '${flags.ep}': expected auto, cpu, webgpu, cuda, ...`);
+        if (!provider.success)
+          throw new UserError('bad-input', `invalid --ep '${flags.ep}': expected auto, cpu, webgpu, cuda, ...`);
         const inputs: RunInputs = flags.input
           ? { kind: 'values', values: readRunInput(flags.input, flags.batch) }
           : { kind: 'synthetic', fill: flags.random ? 'random' : 'zeros', seed: flags.seed };
@@ -99,7 +100,8 @@ function formatValue(v: unknown): string {
 
 function collectDim(value: string, previous: Record<string, number>): Record<string, number> {
   const match = /^([^=\s]+)=(\d+)$/.exec(value);
-  if (!match || Number(match[2]) < 1) throw new UserError('bad-input', `invalid --dim '${value}': expected NAME=SIZE with SIZE ≥ 1, e.g. batch=8`);
+  if (!match || Number(match[2]) < 1)
+    throw new UserError('bad-input', `invalid --dim '${value}': expected NAME=SIZE with SIZE ≥ 1, e.g. batch=8`);
   return { ...previous, [match[1]!]: Number(match[2]) };
 }
 
@@ -107,7 +109,10 @@ function positiveInt(flag: string, allowZero = false): (value: string) => number
   return (value) => {
     const n = Number(value);
     if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || (!allowZero && n < 1)) {
-      throw new UserError('bad-input', `invalid ${flag} '${value}': expected a ${allowZero ? 'non-negative' : 'positive'} integer`);
+      throw new UserError(
+        'bad-input',
+        `invalid ${flag} '${value}': expected a ${allowZero ? 'non-negative' : 'positive'} integer`,
+      );
     }
     return n;
   };

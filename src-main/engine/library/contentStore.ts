@@ -1,7 +1,19 @@
 // Content-addressed model files (models/<sha256>.onnx). Files arrive as temp files (copied, hashed, fsynced)
 // and become visible by an atomic rename, so a crash never leaves a half-written model under its final name.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export interface StagedFile {

@@ -28,7 +28,11 @@ export interface DemoSeedResult {
   problems: string[];
 }
 
-export function seedDemoLibrary(library: ModelLibrary, meta: MetaRepository, resourcesDir: string): DemoSeedResult | null {
+export function seedDemoLibrary(
+  library: ModelLibrary,
+  meta: MetaRepository,
+  resourcesDir: string,
+): DemoSeedResult | null {
   if (meta.get(SEEDED_KEY) !== undefined || !library.isEmpty()) return null;
   const manifestPath = join(resourcesDir, DEMO_MANIFEST);
   const result: DemoSeedResult = { imported: [], problems: [] };
@@ -40,7 +44,10 @@ export function seedDemoLibrary(library: ModelLibrary, meta: MetaRepository, res
   for (const entry of manifest.models) {
     const ref = `${entry.name}:${entry.version}`;
     try {
-      const { version } = library.importModel(join(resourcesDir, entry.file), { name: entry.name, version: entry.version });
+      const { version } = library.importModel(join(resourcesDir, entry.file), {
+        name: entry.name,
+        version: entry.version,
+      });
       library.setStage({ name: version.model, version: version.version }, entry.stage);
       library.setNotes({ name: version.model, version: version.version }, entry.notes);
       result.imported.push(ref);

@@ -41,7 +41,9 @@ export class ModelLibrary {
     // so what is stored is exactly what was validated.
     refuseExternalData(source, inspect(source));
 
-    const staged = this.files.stage(source, (done, total) => progress({ phase: 'copying', bytesDone: done, bytesTotal: total }));
+    const staged = this.files.stage(source, (done, total) =>
+      progress({ phase: 'copying', bytesDone: done, bytesTotal: total }),
+    );
     let committedFile = false;
     try {
       progress({ phase: 'verifying', bytesDone: staged.bytes, bytesTotal: staged.bytes });
@@ -67,7 +69,14 @@ export class ModelLibrary {
         committedFile = true;
         progress({ phase: 'committing', bytesDone: staged.bytes, bytesTotal: staged.bytes });
         const created = this.repo.insertVersion(
-          { model: name, version, sha256: staged.sha256, fileBytes: staged.bytes, sourceName: basename(source), inspection },
+          {
+            model: name,
+            version,
+            sha256: staged.sha256,
+            fileBytes: staged.bytes,
+            sourceName: basename(source),
+            inspection,
+          },
           new Date().toISOString(),
         );
         return { created: true, version: created };
@@ -98,7 +107,8 @@ export class ModelLibrary {
 
   /** Resolves "name" (latest version) or "name:version". */
   get(ref: ModelRef): ModelVersion {
-    const found = ref.version === undefined ? this.repo.latestVersion(ref.name) : this.repo.findVersion(ref.name, ref.version);
+    const found =
+      ref.version === undefined ? this.repo.latestVersion(ref.name) : this.repo.findVersion(ref.name, ref.version);
     if (found) return found;
     const versions = this.repo.listVersions(ref.name);
     if (versions.length === 0) throw this.unknownModel(ref.name);
@@ -171,4 +181,3 @@ function refuseExternalData(source: string, inspection: ModelInspection): void {
       `Re-save it as one file, e.g. onnx.save_model(onnx.load('${basename(source)}'), 'single.onnx', save_as_external_data=False)`,
   );
 }
-

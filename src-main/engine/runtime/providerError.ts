@@ -9,6 +9,8 @@ export function shortProviderError(message: string): string {
   // "…/webgpu_context.cc:136 … was false. Failed to get a WebGPU adapter: No supported adapters"
   const afterAssertion = /\bwas false\.\s*(.+)$/.exec(text);
   if (afterAssertion) text = afterAssertion[1]!;
-  text = text.replace(/^\/?[\w./-]+\.(cc|cpp|h):\d+\s+/, '').replace(/^\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*/, '');
+  text = text
+    .replace(/^\/?[\w./-]+\.(cc|cpp|h):\d+\s+/, '')
+    .replace(/^\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*/, '');
   return text.trim();
 }

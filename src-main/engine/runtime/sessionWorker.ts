@@ -4,17 +4,32 @@ import * as ort from 'onnxruntime-node';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { fromOrtTensor, toOrtTensor } from './ortTensors';
 import { shortProviderError } from './providerError';
-import type { ProviderAttempt, RunRequest, SessionWorkerConfig, WorkerEvent, WorkerRequest } from './sessionProtocol';
-import { CONTROL_SEQ } from './sessionProtocol';
+import type {
+  ProviderAttempt,
+  RunReply,
+  RunRequest,
+  SessionWorkerConfig,
+  WorkerEvent,
+  WorkerRequest,
+} from './sessionProtocol';
+import { CONTROL_REPLY_SEQ, CONTROL_REQUEST_SEQ } from './sessionProtocol';
 import { sessionSignature } from './sessionSignature';
 import { makeSyntheticInputs } from './syntheticInputs';
 import { transferablesOf } from './wireTensor';
 
 const config = workerData as SessionWorkerConfig;
 const control = new Int32Array(config.control);
-const post = (event: WorkerEvent, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(event, transfer);
+const post = (event: WorkerEvent) => parentPort!.postMessage(event);
 
-async function createSession(): Promise<{ session: ort.InferenceSession; provider: string; failed: ProviderAttempt[] } | ProviderAttempt[]> {
+function reply(message: RunReply, transfer: ArrayBuffer[] = []): void {
+  config.port.postMessage(message, transfer);
+  Atomics.add(control, CONTROL_REPLY_SEQ, 1);
+  Atomics.notify(control, CONTROL_REPLY_SEQ);
+}
+
+async function createSession(): Promise<
+  { session: ort.InferenceSession; provider: string; failed: ProviderAttempt[] } | ProviderAttempt[]
+> {
   const failed: ProviderAttempt[] = [];
   for (const provider of config.providers) {
     try {
@@ -42,9 +57,14 @@ async function run(session: ort.InferenceSession, request: RunRequest): Promise<
     const results = request.outputs ? await session.run(feeds, request.outputs) : await session.run(feeds);
     const computeMs = performance.now() - started;
     const outputs = Object.entries(results).map(([name, tensor]) => fromOrtTensor(name, tensor));
-    post({ type: 'result', id: request.id, ok: true, outputs, computeMs }, transferablesOf(outputs));
+    reply({ type: 'result', id: request.id, ok: true, outputs, computeMs }, transferablesOf(outputs));
   } catch (error) {
-    post({ type: 'result', id: request.id, ok: false, error: shortProviderError(error instanceof Error ? error.message : String(error)) });
+    reply({
+      type: 'result',
+      id: request.id,
+      ok: false,
+      error: shortProviderError(error instanceof Error ? error.message : String(error)),
+    });
   }
 }
 
@@ -53,18 +73,18 @@ async function run(session: ort.InferenceSession, request: RunRequest): Promise<
 function waitForRequest(seen: number): void {
   if (config.spinMicros > 0) {
     const until = performance.now() + config.spinMicros / 1000;
-    while (Atomics.load(control, CONTROL_SEQ) === seen && performance.now() < until) {
+    while (Atomics.load(control, CONTROL_REQUEST_SEQ) === seen && performance.now() < until) {
       /* spin */
     }
   }
-  Atomics.wait(control, CONTROL_SEQ, seen);
+  Atomics.wait(control, CONTROL_REQUEST_SEQ, seen);
 }
 
 async function serve(session: ort.InferenceSession): Promise<void> {
   for (;;) {
     // Read the counter before draining so a request posted in between is never slept through.
-    const seen = Atomics.load(control, CONTROL_SEQ);
-    const message = receiveMessageOnPort(config.requests);
+    const seen = Atomics.load(control, CONTROL_REQUEST_SEQ);
+    const message = receiveMessageOnPort(config.port);
     if (!message) {
       waitForRequest(seen);
       continue;
@@ -74,7 +94,7 @@ async function serve(session: ort.InferenceSession): Promise<void> {
     await run(session, request);
   }
   await session.release();
-  config.requests.close();
+  config.port.close();
 }
 
 async function main(): Promise<void> {

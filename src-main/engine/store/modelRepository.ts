@@ -60,15 +60,14 @@ export class ModelRepository {
 
   findVersion(model: string, version: number): ModelVersion | undefined {
     const row = this.db.prepare('SELECT * FROM model_versions WHERE model = ? AND version = ?').get(model, version) as
-      | VersionRow
-      | undefined;
+      VersionRow | undefined;
     return row && toVersion(row);
   }
 
   latestVersion(model: string): ModelVersion | undefined {
-    const row = this.db.prepare('SELECT * FROM model_versions WHERE model = ? ORDER BY version DESC LIMIT 1').get(model) as
-      | VersionRow
-      | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM model_versions WHERE model = ? ORDER BY version DESC LIMIT 1')
+      .get(model) as VersionRow | undefined;
     return row && toVersion(row);
   }
 
@@ -82,8 +81,7 @@ export class ModelRepository {
   /** Version numbers are never reused while the model exists, even after a version is removed. */
   nextVersion(model: string): number {
     const row = this.db.prepare('SELECT last_version FROM models WHERE name = ?').get(model) as
-      | { last_version: number }
-      | undefined;
+      { last_version: number } | undefined;
     return (row?.last_version ?? 0) + 1;
   }
 
@@ -113,7 +111,8 @@ export class ModelRepository {
   }
 
   countBySha(sha256: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM model_versions WHERE sha256 = ?').get(sha256) as { n: number }).n;
+    return (this.db.prepare('SELECT count(*) AS n FROM model_versions WHERE sha256 = ?').get(sha256) as { n: number })
+      .n;
   }
 
   referencedShas(): Set<string> {

@@ -1,7 +1,7 @@
 // Opens the library database of a home folder: WAL, foreign keys, busy timeout, then numbered migrations in
 // one transaction. A database written by a newer Slipway is refused and left byte-for-byte untouched.
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_VERSION } from '../appVersion';
 import { MIGRATIONS, type Migration } from './migrations';
@@ -44,7 +44,7 @@ export function openDatabase(home: string, options: OpenDatabaseOptions = {}): S
   }
   mkdirSync(home, { recursive: true });
 
-  // Check the version through a read-only connection first: switching to WAL or migrating would write.
+  // Check the version before opening for writing: switching to WAL or migrating would change the file.
   if (existsSync(path)) refuseIfTooNew(path, latest, options.nativeBinding);
 
   const db = new Database(path, { timeout: options.busyTimeoutMs ?? 10_000, nativeBinding: options.nativeBinding });
@@ -61,10 +61,34 @@ export function openDatabase(home: string, options: OpenDatabaseOptions = {}): S
 }
 
 function refuseIfTooNew(path: string, latest: number, nativeBinding: string | undefined): void {
+  const version = schemaVersionOnDisk(path, nativeBinding);
+  if (version.schema > latest) throw new DatabaseTooNewError(path, version.schema, latest, version.writer);
+}
+
+/**
+ * The schema version without leaving a trace: after a clean close the file header (user_version at byte 60)
+ * is current, and even a read-only connection would create -wal and -shm files. Only while a write-ahead log
+ * holds data (another process has it open, or crashed) is the header stale; then a read-only connection,
+ * which uses the files that already exist, reads the truth.
+ */
+function schemaVersionOnDisk(path: string, nativeBinding: string | undefined): { schema: number; writer?: string } {
+  const wal = `${path}-wal`;
+  if (!existsSync(wal) || statSync(wal).size === 0) {
+    const header = Buffer.alloc(100);
+    const fd = openSync(path, 'r');
+    try {
+      if (readSync(fd, header, 0, 100, 0) < 100) return { schema: 0 };
+    } finally {
+      closeSync(fd);
+    }
+    if (header.toString('latin1', 0, 16) !== 'SQLite format 3\0') {
+      throw new Error(`${path} is not a SQLite database; move it away or use another --home`);
+    }
+    return { schema: header.readUInt32BE(60) };
+  }
   const probe = new Database(path, { readonly: true, fileMustExist: true, nativeBinding });
   try {
-    const version = probe.pragma('user_version', { simple: true }) as number;
-    if (version > latest) throw new DatabaseTooNewError(path, version, latest, readWriter(probe));
+    return { schema: probe.pragma('user_version', { simple: true }) as number, writer: readWriter(probe) };
   } finally {
     probe.close();
   }
@@ -90,9 +114,9 @@ function migrate(db: SqliteDatabase, path: string, migrations: readonly Migratio
       db.pragma(`user_version = ${m.version}`);
     }
     if (current < latest || readWriter(db) !== `Slipway ${APP_VERSION}`) {
-      db.prepare(`INSERT INTO meta (key, value) VALUES ('app_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(
-        APP_VERSION,
-      );
+      db.prepare(
+        `INSERT INTO meta (key, value) VALUES ('app_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      ).run(APP_VERSION);
     }
   }).immediate();
 }
