@@ -15,6 +15,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('slipway')
     .description('Slipway: run, inspect and manage local ONNX models')
     .version(APP_VERSION)
+    // Options after a command belong to it: `models import --version 3` is not the program's --version.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)');

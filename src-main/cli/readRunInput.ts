@@ -28,7 +28,7 @@ function parseJson(where: string, text: string): unknown {
 }
 
 function requestValues(where: string, doc: unknown): Record<string, unknown> {
-  const values = isObject(doc) && isObject(doc.inputs) ? doc.inputs : doc;
+  const values = isObject(doc) && 'inputs' in doc ? doc.inputs : doc;
   if (!isObject(values)) {
     throw new UserError(
       'bad-input',

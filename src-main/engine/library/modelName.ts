@@ -43,7 +43,8 @@ export function parseVersion(text: string, context?: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
     const where = context ? ` in '${context}'` : '';
-    throw new UserError('bad-input', `invalid version '${text}'${where}: expected a positive integer (NAME:VERSION)`);
+    const form = context ? ' (NAME:VERSION)' : '';
+    throw new UserError('bad-input', `invalid version '${text}'${where}: expected a positive integer${form}`);
   }
   return n;
 }

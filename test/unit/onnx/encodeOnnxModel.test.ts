@@ -2,7 +2,7 @@
 // the format, including the cases real exporters produce (old IR, subgraphs, external and sparse weights).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   encodeOnnxModel,
   writeOnnxModelFile,
@@ -12,10 +12,10 @@ import {
 } from '../../../src-main/engine/onnx/encodeOnnxModel';
 import { inspectOnnxFile, inspectOnnxReader } from '../../../src-main/engine/onnx/inspectOnnxFile';
 import { ProtoFileReader } from '../../../src-main/engine/onnx/protoFileReader';
-import { makeTempDir, removeTempDir, writeModel } from '../../helpers/onnxModels';
+import { writeModel } from '../../helpers/onnxModels';
+import { tempDir } from '../../helpers/tempDir';
 
-const dir = makeTempDir();
-afterAll(() => removeTempDir(dir));
+const dir = tempDir();
 
 let count = 0;
 const inspect = (model: OnnxModelDescription) => inspectOnnxFile(writeModel(dir, `model-${count++}.onnx`, model));

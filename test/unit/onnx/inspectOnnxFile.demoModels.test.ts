@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelInspectionSchema } from '../../../src-shared/contract/modelInspection';
 import { inspectOnnxFile } from '../../../src-main/engine/onnx/inspectOnnxFile';
-import { demoModelPath } from '../../helpers/onnxModels';
+import { model as demoModelPath } from '../../helpers/paths';
 
 type Io = [name: string, elementType: string, shape: (number | string)[]];
 

@@ -2,16 +2,17 @@
 // saying what is wrong with it and what was expected.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   inspectOnnxFile,
   OnnxFormatError,
   type OnnxFormatErrorCode,
 } from '../../../src-main/engine/onnx/inspectOnnxFile';
-import { demoModelPath, makeTempDir, removeTempDir, writeModel } from '../../helpers/onnxModels';
+import { writeModel } from '../../helpers/onnxModels';
+import { model as demoModelPath } from '../../helpers/paths';
+import { tempDir } from '../../helpers/tempDir';
 
-const dir = makeTempDir();
-afterAll(() => removeTempDir(dir));
+const dir = tempDir();
 
 function inspectionError(file: string): OnnxFormatError {
   try {

@@ -3,13 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeOnnxModel, tinyProbeModel } from '../../../src-main/engine/onnx/encodeOnnxModel';
 import { inspectOnnxFile } from '../../../src-main/engine/onnx/inspectOnnxFile';
-import { makeTempDir, removeTempDir, writeModel } from '../../helpers/onnxModels';
+import { writeModel } from '../../helpers/onnxModels';
+import { tempDir } from '../../helpers/tempDir';
 
-const dir = makeTempDir();
-afterAll(() => removeTempDir(dir));
+const dir = tempDir();
 
 const float32 = (values: number[], dims: number[]) => new ort.Tensor('float32', Float32Array.from(values), dims);
 const bytesOf = (values: number[]) => new Uint8Array(Float32Array.from(values).buffer);

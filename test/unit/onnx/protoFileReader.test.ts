@@ -7,13 +7,12 @@ import {
   type FieldTag,
   type ProtoFileReaderOptions,
 } from '../../../src-main/engine/onnx/protoFileReader';
-import { makeTempDir, removeTempDir } from '../../helpers/onnxModels';
+import { tempDir } from '../../helpers/tempDir';
 
-const dir = makeTempDir();
+const dir = tempDir();
 const opened: ProtoFileReader[] = [];
 afterAll(() => {
   for (const reader of opened) reader.close();
-  removeTempDir(dir);
 });
 
 // An encoder written independently of the one under src-main, so the reader is checked against known bytes.
