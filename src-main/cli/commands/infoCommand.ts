@@ -42,7 +42,7 @@ export function registerInfoCommand(program: Command, act: RunAction): void {
             [
               `Slipway ${i.slipway}`,
               `library: ${i.home} (${i.models} models, ${i.versions} versions)`,
-              ...(i.demoImported.length ? [`first open: imported demo models ${i.demoImported.join(', ')}`] : []),
+              ...(i.demoImported.length ? [`demo models: ${i.demoImported.join(', ')}`] : []),
               '',
               renderProviders(i.providers),
             ].join('\n'),
