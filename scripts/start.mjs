@@ -24,12 +24,18 @@ const stale =
   Math.max(newestSource(join(root, 'src-main')), newestSource(join(root, 'src-shared'))) > statSync(built).mtimeMs;
 if (stale) {
   console.log('slipway: building (sources changed since the last build)…');
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const build = spawnSync('npm', ['run', 'build', '--silent'], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 console.log('slipway: starting the engine headless (the desktop window arrives with the desktop app)');
-const run = spawnSync(process.execPath, [join(root, 'bin/slipway.js'), 'info', ...process.argv.slice(2)], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, [join(root, 'bin/slipway.js'), 'info', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 if (run.status === 0) {
   console.log('\nTry: npx slipway models list · npx slipway run digits-mlp --random · npx slipway --help');
 }

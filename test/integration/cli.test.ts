@@ -36,7 +36,9 @@ describe('slipway models', () => {
   it('lists the demo library in a table and as JSON', async () => {
     const table = await cli('models', 'list');
     expect(table.stdout.split('\n')[0]).toMatch(/^MODEL\s+VERSION\s+STAGE\s+SIZE\s+INPUTS\s+OUTPUTS$/);
-    expect(table.stdout).toMatch(/digits-mlp\s+1\s+production\s+10\.8 KB\s+pixels float32 \[batch, 64\]\s+logits, probabilities/);
+    expect(table.stdout).toMatch(
+      /digits-mlp\s+1\s+production\s+10\.8 KB\s+pixels float32 \[batch, 64\]\s+logits, probabilities/,
+    );
     const list = await json<ModelSummary[]>('models', 'list');
     expect(list.map((m) => m.name).sort()).toEqual(
       ['cancer-logreg', 'digits-mlp', 'multi-dtype', 'slow-matmul', 'squeezenet1_1', 'text-classifier'].sort(),
@@ -46,7 +48,15 @@ describe('slipway models', () => {
 
   it('imports a file, then says the same bytes are already there', async () => {
     const h = tempDir();
-    const first = await runCliJson<ImportResult>(['models', 'import', model('cancer-logreg-v2.onnx'), '--name', 'cancer', '--home', h]);
+    const first = await runCliJson<ImportResult>([
+      'models',
+      'import',
+      model('cancer-logreg-v2.onnx'),
+      '--name',
+      'cancer',
+      '--home',
+      h,
+    ]);
     expect(first.created).toBe(true);
     expect(first.version).toMatchObject({ model: 'cancer', version: 1, fileBytes: 1868 });
     const again = await runCli(['models', 'import', model('cancer-logreg-v2.onnx'), '--name', 'cancer', '--home', h]);
@@ -64,15 +74,27 @@ describe('slipway models', () => {
     expect(text.stdout).toMatch(/ops \(\d+ nodes\): .*MatMul/);
     const version = await json<ModelVersion>('models', 'inspect', 'digits-mlp:1');
     expect(version.inspection).toMatchObject({ irVersion: 7, producerName: 'slipway-fixtures', parameterCount: 2410 });
-    const file = await runCliJson<{ file: string; inspection: ModelVersion['inspection'] }>(['models', 'inspect', model('multi-dtype.onnx')]);
-    expect(file.inspection.inputs.map((i) => `${i.name}:${i.elementType}`)).toEqual(['x:float32', 'scale:float64', 'flags:bool']);
+    const file = await runCliJson<{ file: string; inspection: ModelVersion['inspection'] }>([
+      'models',
+      'inspect',
+      model('multi-dtype.onnx'),
+    ]);
+    expect(file.inspection.inputs.map((i) => `${i.name}:${i.elementType}`)).toEqual([
+      'x:float32',
+      'scale:float64',
+      'flags:bool',
+    ]);
   });
 
   it('stages, annotates and removes versions', async () => {
     const h = tempDir();
     await runCli(['models', 'import', model('digits-mlp-v1.onnx'), '--name', 'd', '--home', h]);
-    expect((await runCli(['models', 'stage', 'd:1', 'production', '--home', h])).stdout).toBe('d:1 is now production\n');
-    expect((await runCliJson<ModelVersion>(['models', 'notes', 'd:1', 'first cut', '--home', h])).notes).toBe('first cut');
+    expect((await runCli(['models', 'stage', 'd:1', 'production', '--home', h])).stdout).toBe(
+      'd:1 is now production\n',
+    );
+    expect((await runCliJson<ModelVersion>(['models', 'notes', 'd:1', 'first cut', '--home', h])).notes).toBe(
+      'first cut',
+    );
     // The demo library's digits-mlp:1 has the same bytes, so the file stays.
     expect((await runCli(['models', 'remove', 'd:1', '--home', h])).stdout).toBe(
       'removed d:1 (its file stays: another version has the same bytes)\n',
@@ -100,7 +122,11 @@ describe('slipway models', () => {
       [['models', 'inspect', 'nosuch'], 1, /no model named 'nosuch'; the library has: cancer-logreg, digits-mlp/],
       [['models', 'inspect', 'digits-mlp:9'], 1, /digits-mlp has no version 9; its versions are 1, 2/],
       [['models', 'remove', 'digits-mlp'], 1, /name the version: 'digits-mlp:VERSION'/],
-      [['models', 'stage', 'digits-mlp:1', 'live'], 1, /invalid stage 'live': expected one of dev, staging, production, archived/],
+      [
+        ['models', 'stage', 'digits-mlp:1', 'live'],
+        1,
+        /invalid stage 'live': expected one of dev, staging, production, archived/,
+      ],
     ] as const)('%j', async (args, code, message) => {
       await fails([...args], code, message);
     });
@@ -142,7 +168,17 @@ describe('slipway run', () => {
   });
 
   it('binds symbolic dims and repeats for timing', async () => {
-    const r = await json<RunResult>('run', 'text-classifier', '--zeros', '--dim', 'batch=2', '--dim', 'sequence=16', '--repeat', '3');
+    const r = await json<RunResult>(
+      'run',
+      'text-classifier',
+      '--zeros',
+      '--dim',
+      'batch=2',
+      '--dim',
+      'sequence=16',
+      '--repeat',
+      '3',
+    );
     expect(r.inputs).toEqual([
       { name: 'input_ids', elementType: 'int64', shape: [2, 16] },
       { name: 'attention_mask', elementType: 'int64', shape: [2, 16] },
@@ -160,18 +196,27 @@ describe('slipway run', () => {
       .slice(0, 4)
       .map((l) => (JSON.parse(l) as { inputs: { x: number[]; scale: number[]; flags: boolean[] } }).inputs);
     const r = await json<RunResult>('run', 'multi-dtype', '--input', data('multi_dtype_samples.jsonl'), '--batch', '4');
-    const out = Object.fromEntries(r.outputs.map((o) => [o.name, o.data])) as { y: number[][]; count: number[]; mask: number[][] };
+    const out = Object.fromEntries(r.outputs.map((o) => [o.name, o.data])) as {
+      y: number[][];
+      count: number[];
+      mask: number[][];
+    };
     rows.forEach((row, i) => {
       const mask = row.x.map((x, j) => (row.flags[j] && x > 0 ? 1 : 0));
       expect(out.mask[i]).toEqual(mask);
       expect(out.count[i]).toBe(mask.reduce((a, b) => a + b, 0));
-      out.y[i]!.forEach((y, j) => expect(y).toBeCloseTo(mask[j] ? Math.fround(row.x[j]! * Math.fround(row.scale[0]!)) : 0, 5));
+      out.y[i]!.forEach((y, j) =>
+        expect(y).toBeCloseTo(mask[j] ? Math.fround(row.x[j]! * Math.fround(row.scale[0]!)) : 0, 5),
+      );
     });
   });
 
   it('runs a .json request file with full shapes, and fetches selected outputs', async () => {
     const dir = tempDir();
-    const row = JSON.parse(readFileSync(data('cancer_live_same.jsonl'), 'utf8').split('\n')[0]!) as { inputs: { features: number[] }; label: number };
+    const row = JSON.parse(readFileSync(data('cancer_live_same.jsonl'), 'utf8').split('\n')[0]!) as {
+      inputs: { features: number[] };
+      label: number;
+    };
     const file = join(dir, 'request.json');
     writeFileSync(file, JSON.stringify({ inputs: { features: [row.inputs.features] } }));
     const r = await json<RunResult>('run', 'cancer-logreg:1', '--input', file, '--output', 'label');
@@ -187,26 +232,76 @@ describe('slipway run', () => {
     };
     const row = (n: number) => Array.from({ length: n }, () => 0.5);
     it.each([
-      [['run', 'digits-mlp', '--input', request('name.json', { pixel: [row(64)] })], 1, /unknown input 'pixel'.*did you mean 'pixels'/],
-      [['run', 'text-classifier', '--input', request('missing.json', { input_ids: [[1, 2]] })], 1, /missing input 'attention_mask'/],
-      [['run', 'digits-mlp', '--input', request('rank.json', { pixels: [[row(64)]] })], 1, /input 'pixels': rank 3 given, the model expects rank 2/],
-      [['run', 'digits-mlp', '--input', request('dim.json', { pixels: [row(63)] })], 1, /input 'pixels': expected 64 values in dim 1, got 63/],
-      [['run', 'digits-mlp', '--input', request('ragged.json', { pixels: [row(64), row(63)] })], 1, /input 'pixels': .*ragged|expected 64 values/],
-      [['run', 'digits-mlp', '--input', request('nan.json', { pixels: [[...row(63), 'abc']] })], 1, /input 'pixels' \[0\]\[63\]: "abc" is not a number/],
       [
-        ['run', 'multi-dtype', '--input', request('range.json', { x: [[1, 2, 3, 4]], scale: [[1]], flags: [[true, false, 2, true]] })],
+        ['run', 'digits-mlp', '--input', request('name.json', { pixel: [row(64)] })],
+        1,
+        /unknown input 'pixel'.*did you mean 'pixels'/,
+      ],
+      [
+        ['run', 'text-classifier', '--input', request('missing.json', { input_ids: [[1, 2]] })],
+        1,
+        /missing input 'attention_mask'/,
+      ],
+      [
+        ['run', 'digits-mlp', '--input', request('rank.json', { pixels: [[row(64)]] })],
+        1,
+        /input 'pixels': rank 3 given, the model expects rank 2/,
+      ],
+      [
+        ['run', 'digits-mlp', '--input', request('dim.json', { pixels: [row(63)] })],
+        1,
+        /input 'pixels': expected 64 values in dim 1, got 63/,
+      ],
+      [
+        ['run', 'digits-mlp', '--input', request('ragged.json', { pixels: [row(64), row(63)] })],
+        1,
+        /input 'pixels': .*ragged|expected 64 values/,
+      ],
+      [
+        ['run', 'digits-mlp', '--input', request('nan.json', { pixels: [[...row(63), 'abc']] })],
+        1,
+        /input 'pixels' \[0\]\[63\]: "abc" is not a number/,
+      ],
+      [
+        [
+          'run',
+          'multi-dtype',
+          '--input',
+          request('range.json', { x: [[1, 2, 3, 4]], scale: [[1]], flags: [[true, false, 2, true]] }),
+        ],
         1,
         /input 'flags' \[0\]\[2\]: .*bool/,
       ],
-      [['run', 'text-classifier', '--input', request('int.json', { input_ids: [[1.5]], attention_mask: [[1]] })], 1, /input 'input_ids' \[0\]\[0\]: 1\.5 is not an integer/],
-      [['run', 'text-classifier', '--input', request('big.json', { input_ids: [['9223372036854775808']], attention_mask: [[1]] })], 1, /out of range for int64/],
+      [
+        ['run', 'text-classifier', '--input', request('int.json', { input_ids: [[1.5]], attention_mask: [[1]] })],
+        1,
+        /input 'input_ids' \[0\]\[0\]: 1\.5 is not an integer/,
+      ],
+      [
+        [
+          'run',
+          'text-classifier',
+          '--input',
+          request('big.json', { input_ids: [['9223372036854775808']], attention_mask: [[1]] }),
+        ],
+        1,
+        /out of range for int64/,
+      ],
       [['run', 'digits-mlp'], 1, /give exactly one of --input FILE, --random or --zeros/],
       [['run', 'digits-mlp', '--random', '--zeros'], 1, /give exactly one of/],
       [['run', 'digits-mlp', '--random', '--dim', 'batch'], 1, /invalid --dim 'batch': expected NAME=SIZE/],
       [['run', 'digits-mlp', '--random', '--dim', 'seq=4'], 1, /seq/],
       [['run', 'digits-mlp', '--input', join(dir, 'nope.json')], 1, /cannot read --input .*nope\.json: ENOENT/],
-      [['run', 'digits-mlp', '--input', request('x.txt', 1).replace('x.txt', 'x.txt')], 1, /expected an object of inputs/],
-      [['run', 'digits-mlp', '--random', '--output', 'probs'], 1, /unknown output 'probs'; the model's outputs are: logits, probabilities/],
+      [
+        ['run', 'digits-mlp', '--input', request('x.txt', 1).replace('x.txt', 'x.txt')],
+        1,
+        /expected an object of inputs/,
+      ],
+      [
+        ['run', 'digits-mlp', '--random', '--output', 'probs'],
+        1,
+        /unknown output 'probs'; the model's outputs are: logits, probabilities/,
+      ],
       [['run', 'nosuch', '--random'], 1, /no model named 'nosuch'/],
       [['run', 'digits-mlp', '--random', '--ep', 'GPU!'], 1, /invalid --ep 'GPU!'/],
     ] as const)('%j', async (args, code, message) => {
@@ -217,7 +312,11 @@ describe('slipway run', () => {
       const providers = await runCliJson<ProviderStatus[]>(['providers']);
       const broken = providers.find((p) => !p.available);
       if (!broken) return; // every provider works here
-      await fails(['run', 'digits-mlp', '--random', '--ep', broken.name], 3, new RegExp(`${broken.name} cannot start here: `));
+      await fails(
+        ['run', 'digits-mlp', '--random', '--ep', broken.name],
+        3,
+        new RegExp(`${broken.name} cannot start here: `),
+      );
     });
   });
 });

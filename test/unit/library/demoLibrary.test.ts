@@ -41,7 +41,8 @@ describe('the demo library', () => {
     const home = tempDir();
     const l = open(home);
     seedDemoLibrary(l.library, l.meta, RESOURCES);
-    for (const m of l.library.list()) for (const v of m.versions) l.library.remove({ name: v.model, version: v.version });
+    for (const m of l.library.list())
+      for (const v of m.versions) l.library.remove({ name: v.model, version: v.version });
     expect(seedDemoLibrary(l.library, l.meta, RESOURCES)).toBeNull();
     expect(l.library.list()).toEqual([]);
   });

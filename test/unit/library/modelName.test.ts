@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkModelName, modelNameFromFile, parseModelRef, parseVersion } from '../../../src-main/engine/library/modelName';
+import {
+  checkModelName,
+  modelNameFromFile,
+  parseModelRef,
+  parseVersion,
+} from '../../../src-main/engine/library/modelName';
 
 describe('model names', () => {
   it.each([
@@ -29,7 +34,9 @@ describe('model names', () => {
   });
 
   it.each(['digits:0', 'digits:-1', 'digits:1.5', 'digits:v2', 'digits:'])('rejects the reference %s', (ref) => {
-    expect(() => parseModelRef(ref)).toThrow(/invalid version .* in '.*': expected a positive integer \(NAME:VERSION\)/);
+    expect(() => parseModelRef(ref)).toThrow(
+      /invalid version .* in '.*': expected a positive integer \(NAME:VERSION\)/,
+    );
   });
 
   it('parses versions strictly', () => {

@@ -34,7 +34,9 @@ describe('layering lint rules', () => {
 
   it('the project itself has no layering violations', async () => {
     const results = await eslint.lintFiles(['src-main', 'src-shared', 'src-renderer']);
-    const violations = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => `${r.filePath}: ${m.message}`));
+    const violations = results.flatMap((r) =>
+      r.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => `${r.filePath}: ${m.message}`),
+    );
     expect(violations).toEqual([]);
   });
 });

@@ -14,7 +14,11 @@ const status = (name: string, available: boolean, reason?: string): ProviderStat
 
 describe('planProviders', () => {
   it('keeps an explicit choice as the only attempt', () => {
-    expect(planProviders('webgpu', 10, [])).toEqual({ attempts: ['webgpu'], reason: 'webgpu requested', fallbackAllowed: false });
+    expect(planProviders('webgpu', 10, [])).toEqual({
+      attempts: ['webgpu'],
+      reason: 'webgpu requested',
+      fallbackAllowed: false,
+    });
   });
 
   it('auto keeps a small model on the cpu even when a GPU works', () => {
@@ -34,9 +38,14 @@ describe('planProviders', () => {
   });
 
   it('auto says why a large model stays on the cpu when no GPU works', () => {
-    const plan = planProviders('auto', 5_000_000, [status('cpu', true), status('webgpu', false, 'No supported adapters')]);
+    const plan = planProviders('auto', 5_000_000, [
+      status('cpu', true),
+      status('webgpu', false, 'No supported adapters'),
+    ]);
     expect(plan.attempts).toEqual(['cpu']);
-    expect(plan.reason).toBe('auto: 5.00 MB of weights would suit a GPU, but none is usable here (webgpu: No supported adapters)');
+    expect(plan.reason).toBe(
+      'auto: 5.00 MB of weights would suit a GPU, but none is usable here (webgpu: No supported adapters)',
+    );
   });
 });
 
