@@ -204,7 +204,7 @@ describe('slipway run', () => {
     rows.forEach((row, i) => {
       const mask = row.x.map((x, j) => (row.flags[j] && x > 0 ? 1 : 0));
       expect(out.mask[i]).toEqual(mask);
-      expect(out.count[i]).toBe(mask.reduce((a, b) => a + b, 0));
+      expect(out.count[i]).toBe(mask.reduce<number>((a, b) => a + b, 0));
       out.y[i]!.forEach((y, j) =>
         expect(y).toBeCloseTo(mask[j] ? Math.fround(row.x[j]! * Math.fround(row.scale[0]!)) : 0, 5),
       );
