@@ -6,6 +6,7 @@ import { UserError } from '../../../src-main/engine/userError';
 import { model } from '../../helpers/paths';
 import { openLibrary, type TestLibrary } from '../../helpers/openLibrary';
 import { tempDir } from '../../helpers/tempDir';
+import { thrown } from '../../helpers/thrown';
 
 let open: TestLibrary[] = [];
 afterEach(() => {
@@ -21,15 +22,7 @@ const modelFiles = (l: TestLibrary) => readdirSync(l.modelsDir).sort();
 const rowCount = (l: TestLibrary) =>
   (l.db.prepare('SELECT count(*) AS n FROM model_versions').get() as { n: number }).n;
 
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError');
-}
+const userError = (fn: () => unknown) => thrown(fn, UserError);
 
 describe('importing models', () => {
   it('stores the file content-addressed under the file stem, version 1, with its inspection', () => {

@@ -4,8 +4,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import type { TensorSignature } from '../../../src-shared/contract/modelInspection';
-import type { Shape } from '../../../src-shared/shapes';
 import { fromOrtTensor, toOrtTensor } from '../../../src-main/engine/runtime/ortTensors';
 import { makeSyntheticInputs } from '../../../src-main/engine/runtime/syntheticInputs';
 import {
@@ -15,13 +13,7 @@ import {
   type NestedTensorData,
 } from '../../../src-main/engine/runtime/tensorCodec';
 import type { WireTensor } from '../../../src-main/engine/runtime/wireTensor';
-
-const sig = (name: string, elementType: string, shape: Shape | null): TensorSignature => ({
-  name,
-  kind: 'tensor',
-  elementType,
-  shape: shape === null ? null : [...shape],
-});
+import { sig } from '../../helpers/signatures';
 
 const resource = (path: string) => fileURLToPath(new URL(`../../../resources/${path}`, import.meta.url));
 

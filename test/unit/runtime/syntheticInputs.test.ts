@@ -1,19 +1,13 @@
 // Synthetic inputs: repeatable per seed, shaped by the dims the user binds, valued so ids and masks are valid.
 import { describe, expect, it } from 'vitest';
 import type { TensorSignature } from '../../../src-shared/contract/modelInspection';
-import type { Shape } from '../../../src-shared/shapes';
 import { fromFloat16Bits } from '../../../src-main/engine/runtime/float16';
 import { makeSyntheticInputs } from '../../../src-main/engine/runtime/syntheticInputs';
 import { decodeOutputFlat } from '../../../src-main/engine/runtime/tensorCodec';
 import { TensorCodecError } from '../../../src-main/engine/runtime/tensorCodecError';
 import type { WireTensor } from '../../../src-main/engine/runtime/wireTensor';
-
-const sig = (name: string, elementType: string, shape: Shape | null): TensorSignature => ({
-  name,
-  kind: 'tensor',
-  elementType,
-  shape: shape === null ? null : [...shape],
-});
+import { sig } from '../../helpers/signatures';
+import { thrown } from '../../helpers/thrown';
 
 const text = [sig('input_ids', 'int64', ['batch', 'sequence']), sig('attention_mask', 'int64', ['batch', 'sequence'])];
 const mixed = [
@@ -28,15 +22,7 @@ const mixed = [
 const bytes = (tensors: WireTensor[]) =>
   tensors.map((t) => (t.data instanceof ArrayBuffer ? Array.from(new Uint8Array(t.data)) : t.data));
 
-function errorOf(fn: () => unknown): TensorCodecError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TensorCodecError) return error;
-    throw error;
-  }
-  throw new Error('expected a TensorCodecError');
-}
+const errorOf = (fn: () => unknown) => thrown(fn, TensorCodecError);
 
 describe('makeSyntheticInputs', () => {
   it('gives the same bytes for the same seed and different bytes for another', () => {

@@ -2,7 +2,6 @@
 // message that names the input, the index and what the model expected.
 import { describe, expect, it } from 'vitest';
 import type { TensorSignature } from '../../../src-shared/contract/modelInspection';
-import type { Shape } from '../../../src-shared/shapes';
 import {
   checkInputNames,
   closestName,
@@ -15,28 +14,15 @@ import {
 } from '../../../src-main/engine/runtime/tensorCodec';
 import { TensorCodecError } from '../../../src-main/engine/runtime/tensorCodecError';
 import type { WireTensor } from '../../../src-main/engine/runtime/wireTensor';
-
-const sig = (name: string, elementType: string, shape: Shape | null): TensorSignature => ({
-  name,
-  kind: 'tensor',
-  elementType,
-  shape: shape === null ? null : [...shape],
-});
+import { sig } from '../../helpers/signatures';
+import { thrown } from '../../helpers/thrown';
 
 const textInputs = [
   sig('input_ids', 'int64', ['batch', 'sequence']),
   sig('attention_mask', 'int64', ['batch', 'sequence']),
 ];
 
-function errorOf(fn: () => unknown): TensorCodecError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TensorCodecError) return error;
-    throw error;
-  }
-  throw new Error('expected a TensorCodecError');
-}
+const errorOf = (fn: () => unknown) => thrown(fn, TensorCodecError);
 
 function bytesOf(t: WireTensor): number[] {
   if (!(t.data instanceof ArrayBuffer)) throw new Error('not a buffer');
