@@ -15,8 +15,6 @@ export interface ProviderPlan {
   attempts: string[];
   /** Why these, in words; completed with what happened once the session started. */
   reason: string;
-  /** When true, a failure of every attempt but the last is a fallback, not an error. */
-  fallbackAllowed: boolean;
 }
 
 export function isGpuProvider(name: string): boolean {
@@ -28,13 +26,12 @@ export function planProviders(
   weightBytes: number,
   statuses: readonly ProviderStatus[],
 ): ProviderPlan {
-  if (choice !== 'auto') return { attempts: [choice], reason: `${choice} requested`, fallbackAllowed: false };
+  if (choice !== 'auto') return { attempts: [choice], reason: `${choice} requested` };
   const size = formatBytes(weightBytes);
   if (weightBytes < AUTO_GPU_MIN_WEIGHT_BYTES) {
     return {
       attempts: ['cpu'],
       reason: `auto: ${size} of weights is below ${formatBytes(AUTO_GPU_MIN_WEIGHT_BYTES)}, where GPU dispatch costs more than it saves`,
-      fallbackAllowed: false,
     };
   }
   const gpu = GPU_PROVIDERS.map((name) => statuses.find((s) => s.name === name)).find((s) => s?.available);
@@ -42,7 +39,6 @@ export function planProviders(
     return {
       attempts: [gpu.name, 'cpu'],
       reason: `auto: ${size} of weights, large enough for the GPU (${gpu.name})`,
-      fallbackAllowed: true,
     };
   }
   const tried = statuses.filter((s) => s.kind === 'gpu' && s.bundled);
@@ -50,6 +46,5 @@ export function planProviders(
   return {
     attempts: ['cpu'],
     reason: `auto: ${size} of weights would suit a GPU, but none is usable here${why ? ` (${why})` : ''}`,
-    fallbackAllowed: false,
   };
 }

@@ -77,6 +77,7 @@ interface Instance {
 }
 
 type ReadyEvent = Extract<WorkerEvent, { type: 'ready' }>;
+type FailedEvent = Extract<WorkerEvent, { type: 'failed' }>;
 
 /** Hand-off cost of a request and its reply between two awake threads, measured at ~5-10 µs. */
 const REPLY_TRANSIT_MS = 0.015;
@@ -123,21 +124,19 @@ export class SessionPool {
     };
 
     const first = await startInstance(0, config, plan.attempts);
-    if ('failedAttempts' in first.event && first.event.type === 'failed') {
-      throw providerFailure(choice, first.event.failedAttempts);
-    }
-    const ready = first.event as ReadyEvent;
+    if (first.event.type === 'failed') throw providerFailure(choice, first.event.failedAttempts);
+    const ready = first.event;
     const rest = await Promise.allSettled(
       Array.from({ length: instances - 1 }, (_, i) => startInstance(i + 1, config, [ready.provider])),
     );
-    const started = [first.instance, ...rest.map((r) => (r.status === 'fulfilled' ? r.value.instance : undefined))];
-    const failure = rest.find((r) => r.status === 'rejected' || r.value.event.type !== 'ready');
+    const started = [first.instance, ...rest.flatMap((r) => (r.status === 'fulfilled' ? [r.value.instance] : []))];
+    const failure = rest.find((r) => r.status === 'rejected' || r.value.event.type === 'failed');
     if (failure) {
-      await Promise.all(started.map((i) => i?.worker.terminate()));
+      await Promise.all(started.map((i) => i.worker.terminate()));
       const why =
         failure.status === 'rejected'
           ? String(failure.reason)
-          : JSON.stringify((failure.value.event as { failedAttempts?: unknown }).failedAttempts);
+          : describeAttempts((failure.value.event as FailedEvent).failedAttempts);
       throw new Error(`could not start ${instances} instances of ${options.modelPath}: ${why}`);
     }
     const decision: ProviderDecision = { requested: choice, actual: ready.provider, reason: explain(plan, ready) };
@@ -182,16 +181,20 @@ export class SessionPool {
   }
 
   stats(): PoolStats {
-    let inFlight = 0;
-    for (const i of this.live) inFlight += i?.inFlight.size ?? 0;
-    return { instances: this.live.length, inFlight, queued: this.queue.length, ...this.counts };
+    return { instances: this.live.length, inFlight: this.inFlightCount(), queued: this.queue.length, ...this.counts };
+  }
+
+  private inFlightCount(): number {
+    let n = 0;
+    for (const instance of this.live) n += instance?.inFlight.size ?? 0;
+    return n;
   }
 
   /** Finishes every accepted request, then stops the workers and releases their sessions. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    if (this.stats().inFlight + this.queue.length > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    if (this.inFlightCount() + this.queue.length > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     await Promise.all(
       this.live.map(async (instance) => {
         if (!instance) return;
@@ -218,7 +221,7 @@ export class SessionPool {
   private dispatch(instance: Instance, pending: Pending): void {
     pending.dispatchedAt = performance.now();
     const { id, inputs, outputs } = pending;
-    const lone = this.stats().inFlight === 0 && this.queue.length === 0;
+    const lone = this.inFlightCount() === 0 && this.queue.length === 0;
     const repliesBefore = Atomics.load(instance.control, CONTROL_REPLY_SEQ);
     instance.inFlight.set(pending.id, pending);
     instance.port.postMessage({ type: 'run', id, inputs, outputs }, transferablesOf(inputs));
@@ -296,7 +299,7 @@ export class SessionPool {
       if (!instance) break;
       this.dispatch(instance, this.queue.shift()!);
     }
-    if (this.drained && this.stats().inFlight === 0 && this.queue.length === 0) {
+    if (this.drained && this.inFlightCount() === 0 && this.queue.length === 0) {
       this.drained();
       this.drained = undefined;
     }
@@ -362,8 +365,10 @@ function explain(plan: ProviderPlan, ready: ReadyEvent): string {
   return `${plan.reason}; ${failures}, so it runs on ${ready.provider}`;
 }
 
+const describeAttempts = (attempts: ProviderAttempt[]) => attempts.map((a) => `${a.provider}: ${a.error}`).join('; ');
+
 function providerFailure(choice: ProviderChoice, attempts: ProviderAttempt[]): Error {
-  const detail = attempts.map((a) => `${a.provider}: ${a.error}`).join('; ');
+  const detail = describeAttempts(attempts);
   if (choice === 'auto') return new Error(`the model could not be loaded (${detail})`);
   return new UserError('unavailable', `could not start a session on ${choice}: ${detail}`);
 }
@@ -372,7 +377,7 @@ async function startInstance(
   index: number,
   config: Omit<SessionWorkerConfig, 'control' | 'port' | 'providers'>,
   providers: string[],
-): Promise<{ instance: Instance; event: ReadyEvent | Extract<WorkerEvent, { type: 'failed' }> }> {
+): Promise<{ instance: Instance; event: ReadyEvent | FailedEvent }> {
   const script = siblingScript(import.meta.url, 'sessionWorker');
   const control = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const channel = new MessageChannel();
@@ -387,7 +392,7 @@ async function startInstance(
     ready: false,
     collecting: false,
   };
-  const event = await new Promise<ReadyEvent | Extract<WorkerEvent, { type: 'failed' }>>((resolve, reject) => {
+  const event = await new Promise<ReadyEvent | FailedEvent>((resolve, reject) => {
     const onMessage = (e: WorkerEvent) => {
       if (e.type !== 'ready' && e.type !== 'failed') return;
       cleanup();
