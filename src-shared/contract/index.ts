@@ -3,3 +3,4 @@ export * from './modelInspection';
 export * from './modelVersion';
 export * from './providers';
 export * from './runResult';
+export * from './servingSettings';
