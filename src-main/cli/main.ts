@@ -7,6 +7,8 @@ import { registerInfoCommand } from './commands/infoCommand';
 import { registerModelsCommand, type RunAction } from './commands/modelsCommand';
 import { registerProvidersCommand } from './commands/providersCommand';
 import { registerRunCommand } from './commands/runCommand';
+import { registerServeCommand } from './commands/serveCommand';
+import { registerKeysCommand } from './commands/keysCommand';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { Output } from './output';
 import type { GlobalOptions } from './withEngine';
@@ -29,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   };
   registerModelsCommand(program, act);
   registerRunCommand(program, act);
+  registerServeCommand(program, act);
+  registerKeysCommand(program, act);
   registerProvidersCommand(program, act);
   registerInfoCommand(program, act);
   addGlobalOptions(program);

@@ -5,6 +5,10 @@ import type { ProviderStatus } from '../../src-shared/contract';
 import { ContentStore } from './library/contentStore';
 import { seedDemoLibrary, type DemoSeedResult } from './library/demoLibrary';
 import { ModelLibrary } from './library/modelLibrary';
+import { ServingConfig } from './library/servingConfig';
+import { ApiKeys } from './apiKeys';
+import { ApiKeyRepository } from './store/apiKeyRepository';
+import { ServingRepository } from './store/servingRepository';
 import { ModelRunner } from './modelRunner';
 import { resolveHome } from './homeFolder';
 import { findResourcesDir } from './resourcesDir';
@@ -25,6 +29,8 @@ export interface EngineOptions {
 export class Engine {
   readonly library: ModelLibrary;
   readonly runner: ModelRunner;
+  readonly servingConfig: ServingConfig;
+  readonly apiKeys: ApiKeys;
   private closed = false;
 
   private constructor(
@@ -38,6 +44,8 @@ export class Engine {
   ) {
     this.library = library;
     this.runner = new ModelRunner(library);
+    this.servingConfig = new ServingConfig(new ServingRepository(db));
+    this.apiKeys = new ApiKeys(new ApiKeyRepository(db));
   }
 
   static open(options: EngineOptions = {}): Engine {

@@ -9,12 +9,14 @@ import { inspectOnnxFile, OnnxFormatError } from '../../engine/onnx/inspectOnnxF
 import { UserError } from '../../engine/userError';
 import { Output, table } from '../output';
 import { withEngine, type GlobalOptions } from '../withEngine';
+import { registerConfigCommand } from './configCommand';
 
 type Action = (out: Output, opts: GlobalOptions) => Promise<void>;
 export type RunAction = (cmd: Command, action: Action) => Promise<void>;
 
 export function registerModelsCommand(program: Command, act: RunAction): void {
   const models = program.command('models').description('manage the model library');
+  registerConfigCommand(models, act);
 
   models
     .command('import')

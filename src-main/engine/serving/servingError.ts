@@ -8,7 +8,8 @@ export class ServingError extends Error {
   constructor(
     readonly status: ServingStatus,
     message: string,
-    readonly options: { retryAfterSeconds?: number; failure?: FailureReason } = {},
+    /** `timeout`: the request's deadline passed (safe mode may answer), as opposed to load being shed. */
+    readonly options: { retryAfterSeconds?: number; failure?: FailureReason; timeout?: boolean } = {},
   ) {
     super(message);
     this.name = 'ServingError';

@@ -1,6 +1,7 @@
 // Every migration, in order. Append new files here; never edit one that has shipped.
 import type { Migration } from './migration';
 import { migration0001Library } from './0001_library';
+import { migration0002Serving } from './0002_serving';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001Library];
+export const MIGRATIONS: readonly Migration[] = [migration0001Library, migration0002Serving];
 export type { Migration };

@@ -1,0 +1,201 @@
+// `slipway serve`: the localhost endpoint (KServe V2 + Triton extensions) until Ctrl-C or SIGTERM, which
+// drain in-flight requests before exiting.
+import type { Command } from 'commander';
+import type { ServingSettings } from '../../../src-shared/contract';
+import { ProviderChoiceSchema } from '../../../src-shared/contract';
+import type { ServedVersion } from '../../engine/serving/servedVersion';
+import { startServing } from '../../engine/servingSession';
+import { UserError } from '../../engine/userError';
+import { Output } from '../output';
+import { withEngine } from '../withEngine';
+import type { RunAction } from './modelsCommand';
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  models?: string;
+  apiKey: string[];
+  allowHost: string[];
+  corsOrigin: string[];
+  maxBodyMb: number;
+  accessLog?: boolean;
+  logPayloads?: boolean;
+  logSample: number;
+  redact?: string;
+  instances?: number;
+  threads?: number;
+  ep?: string;
+  maxBatch?: number;
+  batchDelayUs?: number;
+  batching: boolean;
+  cacheMb?: number;
+  maxQueue?: number;
+  timeoutMs?: number;
+}
+
+export function registerServeCommand(program: Command, act: RunAction): void {
+  program
+    .command('serve')
+    .description('serve models on a KServe V2 / Triton-compatible endpoint until Ctrl-C')
+    .option('--host <address>', 'address to bind; anything but loopback requires an API key', '127.0.0.1')
+    .option('--port <n>', 'port (0 picks a free one)', integer('--port', 0, 65535), 8000)
+    .option(
+      '--models <list>',
+      'NAME or NAME:V, comma-separated (default: production versions, else the latest of each model)',
+    )
+    .option(
+      '--api-key <key>',
+      'accept this key (repeatable; keys from `slipway keys create` are accepted too)',
+      collect,
+      [],
+    )
+    .option(
+      '--allow-host <name>',
+      'a Host header name to accept besides loopback and the bound address (repeatable)',
+      collect,
+      [],
+    )
+    .option('--cors-origin <origin>', 'allow browser requests from this origin (repeatable)', collect, [])
+    .option('--max-body-mb <n>', 'largest request body, after decompression', integer('--max-body-mb', 1, 4096), 64)
+    .option('--access-log', 'print a line per request')
+    .option('--log-payloads', 'also log request payloads (sampled; see --log-sample and --redact)')
+    .option('--log-sample <fraction>', 'share of requests whose payload is logged', fraction, 0.01)
+    .option('--redact <names>', 'comma-separated input or field names whose values are never logged')
+    .option('--instances <n>', 'worker instances per version', integer('--instances', 1, 64))
+    .option('--threads <n>', 'intra-op threads per instance', integer('--threads', 1, 256))
+    .option('--ep <provider>', 'execution provider: auto, cpu, webgpu, cuda, ...')
+    .option('--max-batch <n>', 'dynamic batching: most rows per batch', integer('--max-batch', 1, 4096))
+    .option(
+      '--batch-delay-us <n>',
+      'dynamic batching: most µs to wait for a batch to fill',
+      integer('--batch-delay-us', 0, 10_000_000),
+    )
+    .option('--no-batching', 'turn dynamic batching off')
+    .option('--cache-mb <n>', 'turn the response cache on with this many MB', integer('--cache-mb', 0, 1_000_000))
+    .option('--max-queue <n>', 'requests waiting per version before 503', integer('--max-queue', 1, 1_000_000))
+    .option('--timeout-ms <n>', 'default request deadline (0: none)', integer('--timeout-ms', 0, 86_400_000))
+    .action(function (this: Command) {
+      return act(this, (out, opts) =>
+        withEngine(opts, out, async (engine) => {
+          const flags = this.opts<ServeFlags>();
+          const session = await startServing(engine, {
+            host: flags.host,
+            port: flags.port,
+            models: flags.models
+              ? flags.models
+                  .split(',')
+                  .map((m) => m.trim())
+                  .filter(Boolean)
+              : [],
+            apiKeys: flags.apiKey,
+            allowedHosts: flags.allowHost,
+            corsOrigins: flags.corsOrigin,
+            maxBodyBytes: flags.maxBodyMb * 1024 * 1024,
+            accessLog: flags.accessLog,
+            payloadLog: flags.logPayloads
+              ? { sampleRate: flags.logSample, redact: flags.redact?.split(',') ?? [] }
+              : null,
+            overrides: settingsOverrides(flags),
+            log: (line) => process.stderr.write(`${line}\n`),
+          });
+          reportReady(out, session.url, session.versions, session.exposedUrls);
+          await untilSignal();
+          if (!out.json) process.stderr.write('slipway: draining in-flight requests…\n');
+          await session.stop();
+          if (out.json) process.stdout.write(`${JSON.stringify({ event: 'stopped' })}\n`);
+          else process.stderr.write('slipway: stopped\n');
+        }),
+      );
+    });
+}
+
+function settingsOverrides(flags: ServeFlags): (s: ServingSettings) => ServingSettings {
+  let provider: string | undefined;
+  if (flags.ep !== undefined) {
+    const parsed = ProviderChoiceSchema.safeParse(flags.ep);
+    if (!parsed.success)
+      throw new UserError('bad-input', `invalid --ep '${flags.ep}': expected auto, cpu, webgpu, cuda, ...`);
+    provider = parsed.data;
+  }
+  return (s) => ({
+    ...s,
+    instances: flags.instances ?? s.instances,
+    intraOpThreads: flags.threads ?? s.intraOpThreads,
+    provider: provider ?? s.provider,
+    dynamicBatching: {
+      ...s.dynamicBatching,
+      enabled: flags.batching === false ? false : s.dynamicBatching.enabled,
+      maxBatchSize: flags.maxBatch ?? s.dynamicBatching.maxBatchSize,
+      maxQueueDelayMicros: flags.batchDelayUs ?? s.dynamicBatching.maxQueueDelayMicros,
+    },
+    cache:
+      flags.cacheMb !== undefined ? { enabled: flags.cacheMb > 0, maxBytes: flags.cacheMb * 1024 * 1024 } : s.cache,
+    maxQueueLength: flags.maxQueue ?? s.maxQueueLength,
+    defaultTimeoutMicros: flags.timeoutMs !== undefined ? flags.timeoutMs * 1000 : s.defaultTimeoutMicros,
+  });
+}
+
+function reportReady(out: Output, url: string, versions: ServedVersion[], exposed: string[]): void {
+  const rows = versions.map((v) => ({
+    model: v.model,
+    version: v.version,
+    state: v.state,
+    provider: v.provider?.actual,
+    providerReason: v.provider?.reason,
+    instances: v.instances,
+    batching: v.batching,
+    failure: v.failure,
+  }));
+  if (out.json) {
+    process.stdout.write(`${JSON.stringify({ event: 'ready', url, exposedUrls: exposed, versions: rows })}\n`);
+    return;
+  }
+  const lines = [`slipway: serving on ${url} (KServe V2 at /v2, Prometheus at /metrics)`];
+  for (const url2 of exposed)
+    lines.push(`slipway: warning: reachable from other machines at ${url2} (API key required)`);
+  for (const r of rows) {
+    lines.push(
+      r.state === 'ready'
+        ? `  ${r.model}:${r.version}  ready on ${r.provider} ×${r.instances}  batching ${r.batching.active ? 'on' : 'off'} (${r.batching.reason})`
+        : `  ${r.model}:${r.version}  ${r.state.toUpperCase()}: ${r.failure}`,
+    );
+  }
+  const ready = rows.filter((r) => r.state === 'ready').length;
+  lines.push(`slipway: ready: ${ready} of ${rows.length} versions; Ctrl-C drains and stops`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      // A second signal while draining exits at once.
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function integer(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new UserError('bad-input', `invalid ${flag} '${value}': expected an integer ${min}..${max}`);
+    return n;
+  };
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new UserError('bad-input', `invalid --log-sample '${value}': expected a number 0..1`);
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,277 @@
+// The set of model versions being served and the rules that pick one per request: default version, hot
+// swap (new versions load before old ones drain), unload, and safe mode — a model's fallback answers, marked
+// degraded, when its version failed to load, errored or timed out.
+import type { Fallback, ProviderStatus, TensorSignature } from '../../../src-shared/contract';
+import { encodeFlatInput } from '../runtime/tensorCodec';
+import type { WireTensor } from '../runtime/wireTensor';
+import type { InferRequest, InferResult } from './inferRequest';
+import type { ModelSource } from './modelSource';
+import { ServedVersion, type VersionInferResult } from './servedVersion';
+import { ServingError, notFound, unavailable } from './servingError';
+import type { ServingTelemetry } from './servingTelemetry';
+
+export interface RepositoryIndexEntry {
+  name: string;
+  version: string;
+  state: 'READY' | 'LOADING' | 'UNAVAILABLE' | 'UNLOADING';
+  reason: string;
+}
+
+export interface ServedInference {
+  result: InferResult;
+  /** The version whose timings these are (the fallback's, when it answered). */
+  answeredBy: ServedVersion | undefined;
+  timings: Omit<VersionInferResult, 'outputs'>;
+}
+
+export class ModelServer {
+  private readonly served = new Map<string, ServedVersion[]>();
+  /** Read at load, so the request path never goes back to the source. */
+  private readonly fallbacks = new Map<string, Fallback>();
+  private readonly unloading = new Set<Promise<void>>();
+
+  constructor(
+    private readonly source: ModelSource,
+    readonly telemetry: ServingTelemetry,
+    private readonly options: { providerStatuses?: readonly ProviderStatus[] } = {},
+  ) {}
+
+  /** Loads (or reloads) a model's versions; requests keep going to the old ones until the new ones are in. */
+  async load(model: string, versions?: number[]): Promise<ServedVersion[]> {
+    const descs = this.source.resolve(model, versions);
+    const name = descs[0]!.model;
+    const loaded = await Promise.all(
+      descs.map((d) => new ServedVersion(d, this.telemetry).load(this.options.providerStatuses)),
+    );
+    const previous = this.served.get(key(name)) ?? [];
+    this.fallbacks.set(key(name), this.source.fallback(name));
+    this.served.set(key(name), loaded);
+    for (const old of previous) {
+      if (!loaded.some((v) => v.version === old.version)) this.telemetry.removeVersion(old.model, String(old.version));
+      this.retire(old);
+    }
+    return loaded;
+  }
+
+  /** Stops serving a model; requests already accepted finish first. */
+  async unload(model: string): Promise<void> {
+    const versions = this.served.get(key(model));
+    if (!versions)
+      throw notFound(`model '${model}' is not loaded; loaded models: ${this.names().join(', ') || '(none)'}`);
+    this.served.delete(key(model));
+    this.fallbacks.delete(key(model));
+    await Promise.all(
+      versions.map((v) => {
+        this.telemetry.removeVersion(v.model, String(v.version));
+        return this.retire(v);
+      }),
+    );
+  }
+
+  private fallbackOf(model: string): Fallback {
+    return this.fallbacks.get(key(model)) ?? { kind: 'none' };
+  }
+
+  names(): string[] {
+    return [...this.served.values()].map((vs) => vs[0]!.model);
+  }
+
+  versionsOf(model: string): ServedVersion[] {
+    return this.served.get(key(model)) ?? [];
+  }
+
+  all(): ServedVersion[] {
+    return [...this.served.values()].flat();
+  }
+
+  /** A named version, or the model's default: its highest ready version (else its highest). */
+  target(model: string, version?: string): ServedVersion {
+    const versions = this.served.get(key(model));
+    if (!versions) {
+      const known = this.names();
+      throw notFound(`unknown model '${model}'; served models: ${known.length > 0 ? known.join(', ') : '(none)'}`);
+    }
+    if (version !== undefined) {
+      const found = versions.find((v) => String(v.version) === version);
+      if (!found) {
+        const list = versions.map((v) => v.version).join(', ');
+        throw notFound(
+          `model '${versions[0]!.model}' has no version '${version}' being served; served versions: ${list}`,
+        );
+      }
+      return found;
+    }
+    const byVersion = [...versions].sort((a, b) => b.version - a.version);
+    return byVersion.find((v) => v.state === 'ready') ?? byVersion[0]!;
+  }
+
+  async infer(
+    model: string,
+    version: string | undefined,
+    request: InferRequest,
+    arrivalMs: number,
+  ): Promise<ServedInference> {
+    const target = this.target(model, version);
+    const fallback = this.fallbackOf(target.model);
+    // The pool takes the input buffers; a fallback version needs its own copy to run on.
+    const spare = fallback.kind === 'version' && fallback.version !== target.version ? copyInputs(request) : undefined;
+    try {
+      const answer = await this.run(target, request, arrivalMs);
+      return { result: this.result(target, request, answer.outputs), answeredBy: target, timings: answer };
+    } catch (error) {
+      const reason = failureReason(target, error);
+      if (!reason || fallback.kind === 'none') throw asServingError(target, error);
+      return this.fallback(target, fallback, spare ?? request, arrivalMs, reason, error);
+    }
+  }
+
+  private async run(target: ServedVersion, request: InferRequest, arrivalMs: number): Promise<VersionInferResult> {
+    if (target.state === 'loading')
+      throw unavailable(`model '${target.model}' version ${target.version} is still loading`);
+    return target.infer(request, arrivalMs);
+  }
+
+  private async fallback(
+    target: ServedVersion,
+    fallback: Exclude<Fallback, { kind: 'none' }>,
+    request: InferRequest,
+    arrivalMs: number,
+    reason: string,
+    original: unknown,
+  ): Promise<ServedInference> {
+    if (fallback.kind === 'constant') {
+      const outputs = constantOutputs(target, fallback, request);
+      const result = {
+        ...this.result(target, request, outputs),
+        degraded: { reason: `${reason}; answered with the declared constant outputs` },
+      };
+      return {
+        result,
+        answeredBy: undefined,
+        timings: { cacheHit: false, queueNs: 0, inputNs: 0, inferNs: 0, outputNs: 0 },
+      };
+    }
+    const substitute = this.versionsOf(target.model).find((v) => v.version === fallback.version && v.state === 'ready');
+    if (!substitute || substitute === target) throw asServingError(target, original);
+    const answer = await substitute.infer(request, arrivalMs);
+    const result = {
+      ...this.result(substitute, request, answer.outputs),
+      degraded: { reason: `${reason}; answered by version ${substitute.version}` },
+    };
+    return { result, answeredBy: substitute, timings: answer };
+  }
+
+  private result(version: ServedVersion, request: InferRequest, outputs: WireTensor[]): InferResult {
+    const wanted = request.outputs?.map((o) => o.name) ?? version.signature.outputs.map((o) => o.name);
+    const byName = new Map(outputs.map((o) => [o.name, o]));
+    return {
+      modelName: version.model,
+      modelVersion: String(version.version),
+      id: request.id,
+      outputs: wanted.flatMap((name) => byName.get(name) ?? []),
+    };
+  }
+
+  /** Ready when every served version is ready, or failed with a fallback that can answer (degraded). */
+  health(): { ready: boolean; degraded: { model: string; version: number; reason: string }[]; notReady: string[] } {
+    const degraded: { model: string; version: number; reason: string }[] = [];
+    const notReady: string[] = [];
+    for (const v of this.all()) {
+      if (v.state === 'ready') continue;
+      if (v.state === 'failed' && this.fallbackOf(v.model).kind !== 'none') {
+        degraded.push({
+          model: v.model,
+          version: v.version,
+          reason: `failed to load (${v.failure}); fallback answers`,
+        });
+      } else notReady.push(`${v.model}:${v.version} is ${v.state}${v.failure ? ` (${v.failure})` : ''}`);
+    }
+    return { ready: notReady.length === 0, degraded, notReady };
+  }
+
+  index(readyOnly: boolean): RepositoryIndexEntry[] {
+    const entries: RepositoryIndexEntry[] = [];
+    for (const { model, versions } of this.source.list()) {
+      const served = this.served.get(key(model)) ?? [];
+      for (const version of versions) {
+        const v = served.find((s) => s.version === version);
+        const state = !v
+          ? 'UNAVAILABLE'
+          : v.state === 'ready'
+            ? 'READY'
+            : v.state === 'loading'
+              ? 'LOADING'
+              : v.state === 'unloading'
+                ? 'UNLOADING'
+                : 'UNAVAILABLE';
+        if (readyOnly && state !== 'READY') continue;
+        entries.push({ name: model, version: String(version), state, reason: !v ? 'unloaded' : (v.failure ?? '') });
+      }
+    }
+    return entries;
+  }
+
+  /** Finishes every accepted request and stops every worker. */
+  async drain(): Promise<void> {
+    const versions = this.all();
+    this.served.clear();
+    this.fallbacks.clear();
+    await Promise.all([...versions.map((v) => this.retire(v)), ...this.unloading]);
+  }
+
+  private retire(version: ServedVersion): Promise<void> {
+    const done = version.unload().finally(() => this.unloading.delete(done));
+    this.unloading.add(done);
+    return done;
+  }
+}
+
+const key = (model: string) => model.toLowerCase();
+
+/** Why safe mode should step in, or undefined when the caller's request itself was at fault or load was shed. */
+function failureReason(target: ServedVersion, error: unknown): string | undefined {
+  const where = `version ${target.version}`;
+  if (target.state === 'failed') return `${where} failed to load (${target.failure})`;
+  if (error instanceof ServingError) {
+    if (error.status < 500) return undefined;
+    if (error.options.timeout) return `${where} timed out (${error.message})`;
+    if (error.status === 503) return undefined;
+    return `${where} failed (${error.message})`;
+  }
+  return `${where} failed (${error instanceof Error ? error.message : String(error)})`;
+}
+
+function asServingError(target: ServedVersion, error: unknown): ServingError {
+  if (error instanceof ServingError) return error;
+  if (target.state === 'failed') {
+    return unavailable(`model '${target.model}' version ${target.version} failed to load: ${target.failure}`, 30);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ServingError(500, `model '${target.model}' version ${target.version} failed: ${message}`, {
+    failure: 'BACKEND',
+  });
+}
+
+function copyInputs(request: InferRequest): InferRequest {
+  return {
+    ...request,
+    inputs: request.inputs.map((t) => ({ ...t, data: Array.isArray(t.data) ? [...t.data] : t.data.slice(0) })),
+  };
+}
+
+/** The declared constant outputs, with their rows repeated to the request's batch size where the model batches. */
+function constantOutputs(
+  target: ServedVersion,
+  fallback: Extract<Fallback, { kind: 'constant' }>,
+  request: InferRequest,
+): WireTensor[] {
+  const rows = request.inputs[0]?.dims[0] ?? 1;
+  return target.signature.outputs.flatMap((sig: TensorSignature) => {
+    const declared = fallback.outputs[sig.name];
+    if (!declared) return [];
+    const batched = typeof sig.shape?.[0] !== 'number' && declared.shape[0] === 1 && rows > 1;
+    const shape = batched ? [rows, ...declared.shape.slice(1)] : declared.shape;
+    const data = batched ? Array.from({ length: rows }, () => declared.data).flat() : declared.data;
+    return [encodeFlatInput(sig, data, shape)];
+  });
+}

@@ -1,0 +1,115 @@
+// Starts the data plane on the library: picks the versions to serve, loads them, checks that a non-loopback
+// bind has an API key, and returns a handle that drains everything on stop. The CLI's `serve` and the
+// desktop app both use it.
+import { networkInterfaces } from 'node:os';
+import type { ServingSettings } from '../../src-shared/contract';
+import { APP_VERSION } from './appVersion';
+import type { Engine } from './engine';
+import { parseModelRef, type ModelRef } from './library/modelName';
+import { LibraryModelSource } from './libraryModelSource';
+import { DataPlane, type DataPlaneOptions } from './serving/dataPlaneServer';
+import { ModelServer } from './serving/modelServer';
+import { hashApiKey, isLoopback } from './serving/requestGuard';
+import type { ServedVersion } from './serving/servedVersion';
+import { ServingTelemetry } from './serving/servingTelemetry';
+import { UserError } from './userError';
+
+export interface ServingSessionOptions {
+  host: string;
+  port: number;
+  /** NAME or NAME:V; empty means every model's default versions (production, else latest). */
+  models: string[];
+  /** Extra keys accepted besides those stored in the library. */
+  apiKeys: string[];
+  allowedHosts: string[];
+  corsOrigins: string[];
+  maxBodyBytes?: number;
+  accessLog?: boolean;
+  payloadLog?: DataPlaneOptions['payloadLog'];
+  /** Settings for this run only, on top of the stored ones. */
+  overrides?: (settings: ServingSettings) => ServingSettings;
+  log?: (line: string) => void;
+}
+
+export interface ServingSession {
+  url: string;
+  server: ModelServer;
+  versions: ServedVersion[];
+  /** Reachable URLs when bound beyond loopback. */
+  exposedUrls: string[];
+  stop(): Promise<void>;
+}
+
+export async function startServing(engine: Engine, options: ServingSessionOptions): Promise<ServingSession> {
+  const exposed = !isLoopback(options.host);
+  const keyHashes = [...options.apiKeys.map(hashApiKey), ...engine.apiKeys.hashes()];
+  if (exposed && keyHashes.length === 0) {
+    throw new UserError(
+      'bad-input',
+      `serving on ${options.host} makes models reachable from other machines, so an API key is required: ` +
+        'pass --api-key KEY or create one with `slipway keys create NAME`',
+    );
+  }
+  const source = new LibraryModelSource(engine.library, engine.servingConfig, options.overrides);
+  const telemetry = new ServingTelemetry();
+  const server = new ModelServer(source, telemetry);
+  const refs: ModelRef[] =
+    options.models.length > 0 ? options.models.map(parseModelRef) : source.list().map((m) => ({ name: m.model }));
+  const byModel = new Map<string, number[]>();
+  for (const ref of refs) {
+    const versions = byModel.get(ref.name) ?? [];
+    if (ref.version !== undefined) versions.push(ref.version);
+    byModel.set(ref.name, versions);
+  }
+  // Resolve every name before loading anything, so a typo fails fast with the library's message.
+  for (const [name, versions] of byModel) source.resolve(name, versions);
+  const loaded = (await Promise.all([...byModel].map(([name, versions]) => server.load(name, versions)))).flat();
+
+  const dataPlane = await DataPlane.start(server, {
+    host: options.host,
+    port: options.port,
+    allowedHosts: options.allowedHosts,
+    corsOrigins: options.corsOrigins,
+    apiKeyHashes: keyHashes,
+    maxBodyBytes: options.maxBodyBytes,
+    accessLog: options.accessLog,
+    payloadLog: options.payloadLog,
+    serverVersion: APP_VERSION,
+    log: options.log,
+  }).catch(async (error: unknown) => {
+    await server.drain();
+    throw listenError(error, options);
+  });
+  return {
+    url: dataPlane.url,
+    server,
+    versions: loaded,
+    exposedUrls: exposed ? reachableUrls(options.host, dataPlane.port) : [],
+    async stop() {
+      await dataPlane.close();
+      await server.drain();
+    },
+  };
+}
+
+function listenError(error: unknown, options: ServingSessionOptions): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new UserError(
+      'unavailable',
+      `port ${options.port} on ${options.host} is in use; pick another with --port (0 picks a free one)`,
+    );
+  }
+  if (code === 'EADDRNOTAVAIL') return new UserError('bad-input', `${options.host} is not an address of this machine`);
+  if (code === 'EACCES')
+    return new UserError('unavailable', `not allowed to listen on port ${options.port}; use a port above 1023`);
+  return error;
+}
+
+function reachableUrls(host: string, port: number): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [`http://${host.includes(':') ? `[${host}]` : host}:${port}`];
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i && !i.internal && (host === '::' || i.family === 'IPv4'))
+    .map((i) => `http://${i!.family === 'IPv6' ? `[${i!.address}]` : i!.address}:${port}`);
+}
