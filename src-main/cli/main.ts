@@ -1,6 +1,7 @@
 // The `slipway` command line: every library and runtime action, with --home and --json on every command.
 import { Command, CommanderError, Option } from 'commander';
 import { APP_VERSION } from '../engine/appVersion';
+import { ServingError } from '../engine/serving/servingError';
 import { DatabaseTooNewError } from '../engine/store/openDatabase';
 import { isUserError } from '../engine/userError';
 import { registerInfoCommand } from './commands/infoCommand';
@@ -66,6 +67,11 @@ async function report(out: Output, opts: GlobalOptions, action: () => Promise<vo
     if (isUserError(error)) {
       out.error(error.code, error.message);
       return exitCodeFor(error.code);
+    }
+    if (error instanceof ServingError) {
+      // The data plane's errors reach the CLI when `serve` resolves its models at start.
+      out.error(error.status === 404 ? 'not-found' : error.status === 503 ? 'unavailable' : 'bad-input', error.message);
+      return error.status === 503 ? EXIT.unavailable : EXIT.userError;
     }
     if (error instanceof DatabaseTooNewError) {
       out.error('too-new', error.message);

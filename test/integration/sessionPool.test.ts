@@ -113,11 +113,8 @@ describe('SessionPool', () => {
   it('replaces an instance whose thread dies: its requests fail, later ones are served', async () => {
     const pool = await openPool({ modelPath: model('slow-matmul.onnx'), provider: 'cpu', intraOpThreads: 1 });
     const inputs = () => makeSyntheticInputs(pool.signature.inputs, { fill: 'random' }).tensors;
-    const doomed = pool.run(inputs());
-    // Stand-in for a native crash or an out-of-memory kill of the thread.
-    const internals = pool as unknown as { live: { worker: { terminate(): Promise<number> } }[] };
-    await internals.live[0]!.worker.terminate();
-    await expect(doomed).rejects.toThrow(/inference instance 0 stopped/);
+    pool.crashOnNextRun(0);
+    await expect(pool.run(inputs())).rejects.toThrow(/inference instance 0 stopped \(exit code 70\)/);
     await expect(pool.run(inputs())).resolves.toMatchObject({ instance: 0 });
     expect(pool.stats()).toMatchObject({ restarts: 1, failed: 1, completed: 1 });
   });

@@ -33,6 +33,8 @@ export interface SessionPoolOptions {
    * when nothing else is in flight and recent round trips were shorter than this, polling answers sooner.
    */
   replySpinMicros?: number;
+  /** Told when an instance's thread died and a replacement is starting (for telemetry and logs). */
+  onRestart?: (instance: number, why: string) => void;
   /** Requests handed to one instance before others queue in the pool (default 4, so it never idles between them). */
   maxInFlightPerInstance?: number;
 }
@@ -95,7 +97,7 @@ export class SessionPool {
 
   private constructor(
     private readonly config: Omit<SessionWorkerConfig, 'control' | 'port' | 'providers'>,
-    private readonly tuning: { maxInFlight: number; replySpinMs: number },
+    private readonly tuning: { maxInFlight: number; replySpinMs: number; onRestart?: SessionPoolOptions['onRestart'] },
     readonly signature: ModelSignature,
     readonly decision: ProviderDecision,
     readonly intraOpThreads: number,
@@ -145,6 +147,7 @@ export class SessionPool {
       {
         maxInFlight: Math.max(1, options.maxInFlightPerInstance ?? 4),
         replySpinMs: Math.max(0, options.replySpinMicros ?? 100) / 1000,
+        onRestart: options.onRestart,
       },
       ready.signature,
       decision,
@@ -178,6 +181,14 @@ export class SessionPool {
       if (instance) this.dispatch(instance, pending);
       else this.queue.push(pending);
     });
+  }
+
+  /** Fault drill: instance `index` dies when its next request arrives (see CrashDrillRequest). */
+  crashOnNextRun(index = 0): void {
+    const instance = this.live[index];
+    if (!instance) throw new Error(`no live instance ${index}`);
+    instance.port.postMessage({ type: 'crash-on-next-run' });
+    this.wake(instance);
   }
 
   stats(): PoolStats {
@@ -321,6 +332,7 @@ export class SessionPool {
       return;
     }
     this.counts.restarts++;
+    this.tuning.onRestart?.(instance.index, why);
     startInstance(instance.index, this.config, [this.decision.actual])
       .then(({ instance: replacement, event }) => {
         if (event.type !== 'ready' || this.closing) {

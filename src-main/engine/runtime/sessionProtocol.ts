@@ -58,7 +58,16 @@ export interface CloseRequest {
   type: 'close';
 }
 
-export type WorkerRequest = RunRequest | CloseRequest;
+/**
+ * Fault drill: the instance's thread exits when its next run request arrives, as if it had died mid-request
+ * (rehearsals and tests use it to check that requests fail cleanly and the instance is replaced). Terminating
+ * the thread from outside instead would abort the whole process if it landed inside a native session.run().
+ */
+export interface CrashDrillRequest {
+  type: 'crash-on-next-run';
+}
+
+export type WorkerRequest = RunRequest | CloseRequest | CrashDrillRequest;
 
 export type RunReply =
   | { type: 'result'; id: number; ok: true; outputs: WireTensor[]; computeMs: number }

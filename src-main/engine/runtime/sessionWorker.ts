@@ -81,6 +81,7 @@ function waitForRequest(seen: number): void {
 }
 
 async function serve(session: ort.InferenceSession): Promise<void> {
+  let crashOnNextRun = false;
   for (;;) {
     // Read the counter before draining so a request posted in between is never slept through.
     const seen = Atomics.load(control, CONTROL_REQUEST_SEQ);
@@ -91,6 +92,11 @@ async function serve(session: ort.InferenceSession): Promise<void> {
     }
     const request = message.message as WorkerRequest;
     if (request.type === 'close') break;
+    if (request.type === 'crash-on-next-run') {
+      crashOnNextRun = true;
+      continue;
+    }
+    if (crashOnNextRun) process.exit(70);
     await run(session, request);
   }
   await session.release();

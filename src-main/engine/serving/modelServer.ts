@@ -242,7 +242,11 @@ function failureReason(target: ServedVersion, error: unknown): string | undefine
 }
 
 function asServingError(target: ServedVersion, error: unknown): ServingError {
-  if (error instanceof ServingError) return error;
+  if (error instanceof ServingError) {
+    if (error.status !== 500) return error;
+    const message = `model '${target.model}' version ${target.version} failed: ${error.message}`;
+    return new ServingError(500, message, error.options);
+  }
   if (target.state === 'failed') {
     return unavailable(`model '${target.model}' version ${target.version} failed to load: ${target.failure}`, 30);
   }

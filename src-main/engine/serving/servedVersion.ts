@@ -82,6 +82,14 @@ export class ServedVersion {
         // This thread also parses and answers HTTP: polling for a reply would hold back requests that are
         // waiting to be read, which costs more throughput than the faster wake-up gains latency.
         replySpinMicros: 0,
+        onRestart: (instance, reason) =>
+          this.telemetry.record({
+            kind: 'restart',
+            model: this.model,
+            version: String(this.version),
+            instance,
+            reason,
+          }),
       });
       this.batching = await this.decideBatching(this.pool);
       this.scheduler = new InferenceScheduler({
@@ -167,6 +175,12 @@ export class ServedVersion {
   private updatePending(delta: number): void {
     this.pending += delta;
     this.telemetry.setPending(this.model, String(this.version), this.pending);
+  }
+
+  /** Fault drill: the version's first instance dies when its next request arrives. */
+  crashOnNextRun(): void {
+    if (!this.pool) throw new Error(`${this.model}:${this.version} is not loaded`);
+    this.pool.crashOnNextRun(0);
   }
 
   /** Finishes queued and running requests, then stops the workers. */

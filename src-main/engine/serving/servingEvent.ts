@@ -24,4 +24,6 @@ export type ServingEvent =
     })
   | (Labels & { kind: 'failure'; reason: FailureReason; requestNs: number })
   | (Labels & { kind: 'execution'; batchSize: number; inputNs: number; inferNs: number; outputNs: number })
-  | (Labels & { kind: 'cache'; hit: boolean; lookupNs: number });
+  | (Labels & { kind: 'cache'; hit: boolean; lookupNs: number })
+  /** An inference instance's thread died (native crash, out of memory) and is being replaced. */
+  | (Labels & { kind: 'restart'; instance: number; reason: string });

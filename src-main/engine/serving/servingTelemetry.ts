@@ -107,6 +107,8 @@ interface VersionEntry {
   pending: number;
   failures: Record<FailureReason, number>;
   lastInferenceMs: number;
+  /** Inference instances replaced after their thread died. */
+  restarts: number;
   inferenceCount: number;
   executionCount: number;
   stats: TritonInferenceStats;
@@ -189,6 +191,12 @@ export class ServingTelemetry {
     (e) => (usedCache(e) ? micros(e.stats.cache_miss) : undefined),
   );
 
+  private readonly restarts = this.counter(
+    'slipway_instance_restarts_total',
+    'Inference instances replaced after their worker thread died',
+    (e) => e.restarts,
+  );
+
   // Triton's counters only give means; these give percentiles.
   private readonly requestSeconds = this.histogram(
     'slipway_request_duration_seconds',
@@ -238,6 +246,7 @@ export class ServingTelemetry {
       pending: 0,
       failures: { OTHER: 0, BACKEND: 0, CANCELED: 0, REJECTED: 0 },
       lastInferenceMs: 0,
+      restarts: 0,
       inferenceCount: 0,
       executionCount: 0,
       stats: {
@@ -319,6 +328,10 @@ export class ServingTelemetry {
         add(event.hit ? stats.cache_hit : stats.cache_miss, cleanNs(event.lookupNs));
         return;
       }
+      case 'restart': {
+        entry.restarts += 1;
+        return;
+      }
     }
   }
 
@@ -386,7 +399,8 @@ export class ServingTelemetry {
       collect() {
         this.reset();
         for (const e of entries()) {
-          for (const reason of FAILURE_REASONS) this.inc({ ...e.labels, reason }, e.failures[reason]);
+          const { model, version } = e.labels;
+          for (const reason of FAILURE_REASONS) this.inc({ model, reason, version }, e.failures[reason]);
         }
       },
     });
