@@ -19,11 +19,12 @@ const slowBody = (parameters: Record<string, unknown> = {}) => ({
   inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 512], data: Array.from({ length: 512 }, (_, i) => Math.sin(i)) }],
 });
 
-function setOn(server: TestServer, ref: string, set: Record<string, string>): void {
-  const [name, version] = ref.split(':');
-  const v = server.engine.library.get({ name: name!, version: Number(version) });
-  server.engine.servingConfig.update(v, { set });
-}
+/** A `prepare` step that stores serving settings for NAME:V before the server starts. */
+const configure =
+  (name: string, version: number, set: Record<string, string>) =>
+  (engine: TestServer['engine']): void => {
+    engine.servingConfig.update(engine.library.get({ name, version }), { set });
+  };
 
 async function withServer(
   options: Parameters<typeof startTestServer>[0],
@@ -132,8 +133,7 @@ describe('deadlines and the queue', () => {
 });
 
 describe('safe mode when a version fails to load', () => {
-  const broken = (e: TestServer['engine']) =>
-    e.servingConfig.update(e.library.get({ name: 'digits-mlp', version: 2 }), { set: { provider: 'nosuchprovider' } });
+  const broken = configure('digits-mlp', 2, { provider: 'nosuchprovider' });
 
   it('without a fallback: 503 for that version, health not ready, the other version still serves', async () => {
     await withServer({ models: ['digits-mlp:1', 'digits-mlp:2'], prepare: broken }, async (s) => {
