@@ -37,6 +37,7 @@ export default tseslint.config(
         Buffer: 'readonly',
         SharedArrayBuffer: 'readonly',
         Atomics: 'readonly',
+        fetch: 'readonly',
       },
     },
   },

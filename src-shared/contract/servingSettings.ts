@@ -46,7 +46,10 @@ export const FallbackSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('constant'),
     /** Output name → value: flat `data` in row-major order plus `shape` (per request: batch rows are repeated). */
-    outputs: z.record(z.string(), z.object({ shape: z.array(z.number().int().nonnegative()), data: z.array(z.unknown()) })),
+    outputs: z.record(
+      z.string(),
+      z.object({ shape: z.array(z.number().int().nonnegative()), data: z.array(z.unknown()) }),
+    ),
   }),
 ]);
 export type Fallback = z.infer<typeof FallbackSchema>;

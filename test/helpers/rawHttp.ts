@@ -7,31 +7,43 @@ export interface RawResponse {
   headers: Record<string, string | string[] | undefined>;
   /** The body as received (still compressed when the server compressed it). */
   body: Buffer;
-  /** The body parsed as JSON when it is JSON text, else undefined. */
+  /** The body parsed as a JSON object when it is one (and not compressed), else undefined. */
   json: (Record<string, unknown> & { error?: string }) | undefined;
 }
 
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: Buffer | string;
+    /** false: send no Host header at all (as an HTTP/1.0 client might). */
+    setHost?: boolean;
+  } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        let json: RawResponse['json'];
-        if (
-          String(res.headers['content-type'] ?? '').startsWith('application/json') &&
-          !res.headers['content-encoding']
-        ) {
-          json = JSON.parse(body.toString('utf8')) as RawResponse['json'];
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
-      });
-    });
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers ?? {}, setHost: options.setHost ?? true },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          let json: RawResponse['json'];
+          // By content, not Content-Type, so an error body sent without its Content-Type still reads.
+          if (!res.headers['content-encoding'] && body[0] === 0x7b) {
+            try {
+              json = JSON.parse(body.toString('utf8')) as RawResponse['json'];
+            } catch {
+              json = undefined;
+            }
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });

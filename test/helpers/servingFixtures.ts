@@ -5,9 +5,42 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Engine } from '../../src-main/engine/engine';
+import type { ElementType } from '../../src-shared/elementTypes';
 import { writeOnnxModelFile, type OnnxModelDescription } from '../../src-main/engine/onnx/encodeOnnxModel';
 import { data } from './paths';
 import type { V2Response } from './v2Client';
+
+/** Element types of the every-type model: all V2 datatypes except FP16 (binary only, see fp16-identity). */
+export const EVERY_TYPE = [
+  'bool',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'float32',
+  'float64',
+  'string',
+] as const satisfies readonly ElementType[];
+
+/** The V2 datatype of each every-type tensor, written out here rather than read from the code under test. */
+export const V2_DATATYPES: Record<(typeof EVERY_TYPE)[number], string> = {
+  bool: 'BOOL',
+  uint8: 'UINT8',
+  uint16: 'UINT16',
+  uint32: 'UINT32',
+  uint64: 'UINT64',
+  int8: 'INT8',
+  int16: 'INT16',
+  int32: 'INT32',
+  int64: 'INT64',
+  float32: 'FP32',
+  float64: 'FP64',
+  string: 'BYTES',
+};
 
 /** Library name → description of each generated model. */
 export const SPECIAL_MODELS = {
@@ -56,6 +89,14 @@ export const SPECIAL_MODELS = {
       nodes: [{ opType: 'Identity', inputs: ['text'], outputs: ['echo'] }],
       inputs: [{ name: 'text', elementType: 'string', shape: ['batch'] }],
       outputs: [{ name: 'echo', elementType: 'string', shape: ['batch'] }],
+    },
+  },
+  /** One Identity per datatype that has a JSON form: in_<type> → out_<type>, each [batch, 3]. */
+  'every-type': {
+    graph: {
+      nodes: EVERY_TYPE.map((t) => ({ opType: 'Identity', inputs: [`in_${t}`], outputs: [`out_${t}`] })),
+      inputs: EVERY_TYPE.map((t) => ({ name: `in_${t}`, elementType: t, shape: ['batch', 3] })),
+      outputs: EVERY_TYPE.map((t) => ({ name: `out_${t}`, elementType: t, shape: ['batch', 3] })),
     },
   },
 } satisfies Record<string, OnnxModelDescription>;

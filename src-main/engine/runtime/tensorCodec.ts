@@ -367,7 +367,12 @@ function toBool(v: unknown): number {
 }
 
 function toStringElement(v: unknown): string {
-  if (typeof v === 'string') return v;
+  // onnxruntime-node passes strings to C as NUL-terminated, so a NUL would silently cut the element short.
+  if (typeof v === 'string') {
+    if (v.includes('\0'))
+      throw new ElementError('contains a NUL character, which onnxruntime-node strings cannot carry');
+    return v;
+  }
   throw new ElementError(`${describeValue(v)} is not a string`);
 }
 

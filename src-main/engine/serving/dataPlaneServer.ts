@@ -7,7 +7,7 @@ import FindMyWay, { type HTTPVersion, type Instance as Router } from 'find-my-wa
 import { dataPlaneRoutes, type Route, type RouteOptions } from './dataPlaneRoutes';
 import { DEFAULT_WIRE_LIMITS, type WireLimits } from './decodeInferRequest';
 import { decodeBody, encodeBody, negotiateResponseEncoding } from './httpBodyEncoding';
-import { errorReply, type HttpReply } from './httpReply';
+import { errorReply, jsonReply, type HttpReply } from './httpReply';
 import type { ModelServer } from './modelServer';
 import type { PayloadLogOptions } from './payloadLog';
 import { RequestGuard, type GuardOptions } from './requestGuard';
@@ -105,7 +105,12 @@ export class DataPlane {
     const headers = this.guard.preflightHeaders(req.headers);
     const reply: HttpReply = headers
       ? { status: 204, body: '', headers }
-      : { status: 403, body: JSON.stringify({ error: 'CORS: this origin is not allowed' }), headers: {} };
+      : jsonReply(
+          {
+            error: `CORS: origin ${req.headers.origin ?? '(none)'} is not allowed; start the server with --cors-origin to allow it`,
+          },
+          403,
+        );
     this.send(req, res, reply, arrival);
   }
 

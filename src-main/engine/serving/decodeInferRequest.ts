@@ -267,6 +267,11 @@ function readShape(name: string, value: unknown, declared: Shape | null, budget:
   const shape = value as number[];
   let count = 1;
   for (const d of shape) count *= d;
+  // onnxruntime kills the whole process (SIGFPE) on some models fed an empty tensor, e.g. a transformer at
+  // sequence length 0, and inference runs in worker threads of this process: refuse empty inputs up front.
+  if (count === 0) {
+    throw badRequest(`input '${name}': shape ${formatShape(shape)} holds no elements; every dim must be at least 1`);
+  }
   if (count > budget) {
     const left = budget < limit ? `the ${budget} left of ` : '';
     throw badRequest(
@@ -436,6 +441,11 @@ function readBytesElements(
       throw badRequest(`input '${name}': binary data holds more than the ${expected} BYTES elements its shape needs`);
     }
     if (out.length === limit) throw badRequest(`input '${name}': more than ${limit} BYTES elements in one request`);
+    if (body.subarray(p, p + length).includes(0)) {
+      throw badRequest(
+        `input '${name}': BYTES element ${out.length} contains a NUL byte, which onnxruntime-node strings cannot carry`,
+      );
+    }
     out.push(body.toString('utf8', p, p + length));
     p += length;
   }
@@ -570,6 +580,8 @@ function rawShape(
 ): number[] {
   const declared = sig.shape;
   const ask = 'send a JSON header with the shape';
+  // Empty tensors can crash onnxruntime (see readShape).
+  if (count === 0) throw badRequest(`raw body for input '${sig.name}' is empty; send at least one element`);
   if (declared === null) {
     throw badRequest(`input '${sig.name}' has no declared rank, so a raw body's shape cannot be deduced; ${ask}`);
   }

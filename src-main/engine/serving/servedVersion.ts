@@ -9,6 +9,7 @@ import type { InferRequest } from './inferRequest';
 import { InferenceScheduler } from './inferenceScheduler';
 import type { ServableVersion } from './modelSource';
 import { ResponseCache } from './responseCache';
+import { badRequest } from './servingError';
 import type { ServingTelemetry } from './servingTelemetry';
 
 export type VersionState = 'loading' | 'ready' | 'failed' | 'unloading';
@@ -39,6 +40,8 @@ export class ServedVersion {
   /** Requests inside infer(), for the pending-request gauge. */
   private pending = 0;
   batching: BatchingDecision = { active: false, reason: 'not loaded' };
+  /** The model shares a dynamic first axis, so the config advertises max_batch_size (see batchAxis). */
+  private batchable = false;
 
   constructor(
     readonly desc: ServableVersion,
@@ -91,6 +94,7 @@ export class ServedVersion {
             reason,
           }),
       });
+      this.batchable = batchAxis(this.pool.signature).batchable;
       this.batching = await this.decideBatching(this.pool);
       this.scheduler = new InferenceScheduler({
         pool: this.pool,
@@ -139,6 +143,14 @@ export class ServedVersion {
       throw new Error(this.state === 'failed' ? `failed to load: ${this.failure}` : `is ${this.state}`);
     }
     const { settings } = this.desc;
+    // The config advertises max_batch_size to clients (perf_analyzer sizes batches by it); hold requests to it as Triton does.
+    const rows = request.inputs[0]?.dims[0];
+    if (this.batchable && rows !== undefined && rows > settings.dynamicBatching.maxBatchSize) {
+      throw badRequest(
+        `batch of ${rows} rows exceeds max_batch_size ${settings.dynamicBatching.maxBatchSize} of '${this.model}'; ` +
+          'split the request or raise dynamicBatching.maxBatchSize',
+      );
+    }
     const outputNames = request.outputs?.map((o) => o.name);
     const key = this.cache?.key(this.model, String(this.version), request.inputs, outputNames);
     if (key !== undefined) {

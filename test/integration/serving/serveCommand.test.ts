@@ -43,8 +43,19 @@ function serve(args: string[]): Promise<Serving> {
   });
 }
 
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+// 16 rows of slow-matmul take ~0.1 s per request on two cores: long enough for all of them to be in flight.
 const slowBody = {
-  inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 512], data: Array.from({ length: 512 }, (_, i) => Math.cos(i)) }],
+  inputs: [
+    { name: 'x', datatype: 'FP32', shape: [16, 512], data: Array.from({ length: 16 * 512 }, (_, i) => Math.cos(i)) },
+  ],
 };
 
 describe('slipway serve', () => {
@@ -55,7 +66,11 @@ describe('slipway serve', () => {
       'slow-matmul:1:ready',
     ]);
     const inflight = Array.from({ length: 6 }, () => post(`${s.ready.url}/v2/models/slow-matmul/infer`, slowBody));
-    await new Promise((r) => setTimeout(r, 30));
+    // Signal once the server holds all six (queued or running), so they are in flight, not still connecting.
+    await until(async () => {
+      const metrics = await fetch(`${s.ready.url}/metrics`).then((r) => r.text());
+      return /nv_inference_pending_request_count\{model="slow-matmul",version="1"\} 6/.test(metrics);
+    });
     s.child.kill('SIGTERM');
     const answers = await Promise.all(inflight);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
