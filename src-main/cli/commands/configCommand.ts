@@ -4,9 +4,10 @@ import type { Command } from 'commander';
 import type { Fallback, ServingSettings } from '../../../src-shared/contract';
 import { parseModelRef } from '../../engine/library/modelName';
 import { UserError } from '../../engine/userError';
+import { collect } from '../optionParsers';
 import { table } from '../output';
 import { withEngine } from '../withEngine';
-import type { RunAction } from './modelsCommand';
+import type { RunAction } from '../runAction';
 
 interface ConfigView {
   model: string;
@@ -89,10 +90,6 @@ function splitAssignment(text: string): [string, string] {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UserError('bad-input', `invalid --set '${text}': expected key=value, e.g. instances=2`);
   return [text.slice(0, eq), text.slice(eq + 1)];
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function checkFallback(fallback: Fallback, versions: number[], outputs: string[]): void {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ProviderStatus } from '../../../src-shared/contract';
 import { APP_VERSION } from '../../engine/appVersion';
 import { DATABASE_FILE } from '../../engine/store/openDatabase';
-import type { RunAction } from './modelsCommand';
+import type { RunAction } from '../runAction';
 import { renderProviders } from './providersCommand';
 import { withEngine } from '../withEngine';
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { table } from '../output';
 import { withEngine } from '../withEngine';
-import type { RunAction } from './modelsCommand';
+import type { RunAction } from '../runAction';
 
 export function registerKeysCommand(program: Command, act: RunAction): void {
   const keys = program.command('keys').description('API keys the endpoint accepts when served beyond loopback');

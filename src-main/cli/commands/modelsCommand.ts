@@ -7,12 +7,10 @@ import { formatBytes, formatCount } from '../../../src-shared/units';
 import { parseModelRef, parseVersion, type ModelRef } from '../../engine/library/modelName';
 import { inspectOnnxFile, OnnxFormatError } from '../../engine/onnx/inspectOnnxFile';
 import { UserError } from '../../engine/userError';
-import { Output, table } from '../output';
-import { withEngine, type GlobalOptions } from '../withEngine';
+import { table } from '../output';
+import type { RunAction } from '../runAction';
+import { withEngine } from '../withEngine';
 import { registerConfigCommand } from './configCommand';
-
-type Action = (out: Output, opts: GlobalOptions) => Promise<void>;
-export type RunAction = (cmd: Command, action: Action) => Promise<void>;
 
 export function registerModelsCommand(program: Command, act: RunAction): void {
   const models = program.command('models').description('manage the model library');

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ProviderStatus } from '../../../src-shared/contract';
 import { probeProviders } from '../../engine/runtime/providerProbe';
 import { table } from '../output';
-import type { RunAction } from './modelsCommand';
+import type { RunAction } from '../runAction';
 
 export function registerProvidersCommand(program: Command, act: RunAction): void {
   program

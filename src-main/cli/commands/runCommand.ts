@@ -6,8 +6,9 @@ import { parseModelRef } from '../../engine/library/modelName';
 import type { RunInputs } from '../../engine/modelRunner';
 import { UserError } from '../../engine/userError';
 import { formatDuration } from '../../../src-shared/units';
+import { integerOption } from '../optionParsers';
 import { readRunInput } from '../readRunInput';
-import type { RunAction } from './modelsCommand';
+import type { RunAction } from '../runAction';
 import { withEngine } from '../withEngine';
 
 interface RunFlags {
@@ -36,12 +37,12 @@ export function registerRunCommand(program: Command, act: RunAction): void {
     .option('--zeros', 'all-zero inputs from the signature')
     .option('--ep <provider>', 'execution provider: auto, cpu, webgpu, cuda, ...', 'auto')
     .option('--dim <name=size>', 'size of a symbolic dim, e.g. --dim batch=8 (repeatable)', collectDim, {})
-    .option('--seed <n>', 'seed for --random', positiveInt('--seed', true), 0)
-    .option('--batch <n>', 'rows of a .jsonl --input to stack', positiveInt('--batch'), 1)
-    .option('--repeat <n>', 'run this many times and report the median time', positiveInt('--repeat'), 1)
+    .option('--seed <n>', 'seed for --random', integerOption('--seed', 0), 0)
+    .option('--batch <n>', 'rows of a .jsonl --input to stack', integerOption('--batch', 1), 1)
+    .option('--repeat <n>', 'run this many times and report the median time', integerOption('--repeat', 1), 1)
     .option('--output <name>', 'fetch only this output (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--instances <n>', 'worker instances', positiveInt('--instances'))
-    .option('--threads <n>', 'intra-op threads per instance', positiveInt('--threads'))
+    .option('--instances <n>', 'worker instances', integerOption('--instances', 1))
+    .option('--threads <n>', 'intra-op threads per instance', integerOption('--threads', 1))
     .action(function (this: Command, ref: string) {
       return act(this, async (out, opts) => {
         const flags = this.opts<RunFlags>();
@@ -103,17 +104,4 @@ function collectDim(value: string, previous: Record<string, number>): Record<str
   if (!match || Number(match[2]) < 1)
     throw new UserError('bad-input', `invalid --dim '${value}': expected NAME=SIZE with SIZE ≥ 1, e.g. batch=8`);
   return { ...previous, [match[1]!]: Number(match[2]) };
-}
-
-function positiveInt(flag: string, allowZero = false): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || (!allowZero && n < 1)) {
-      throw new UserError(
-        'bad-input',
-        `invalid ${flag} '${value}': expected a ${allowZero ? 'non-negative' : 'positive'} integer`,
-      );
-    }
-    return n;
-  };
 }

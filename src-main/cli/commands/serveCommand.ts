@@ -6,9 +6,10 @@ import { ProviderChoiceSchema } from '../../../src-shared/contract';
 import type { ServedVersion } from '../../engine/serving/servedVersion';
 import { startServing } from '../../engine/servingSession';
 import { UserError } from '../../engine/userError';
-import { Output } from '../output';
+import { collect, integerOption } from '../optionParsers';
+import type { Output } from '../output';
 import { withEngine } from '../withEngine';
-import type { RunAction } from './modelsCommand';
+import type { RunAction } from '../runAction';
 
 interface ServeFlags {
   host: string;
@@ -38,7 +39,7 @@ export function registerServeCommand(program: Command, act: RunAction): void {
     .command('serve')
     .description('serve models on a KServe V2 / Triton-compatible endpoint until Ctrl-C')
     .option('--host <address>', 'address to bind; anything but loopback requires an API key', '127.0.0.1')
-    .option('--port <n>', 'port (0 picks a free one)', integer('--port', 0, 65535), 8000)
+    .option('--port <n>', 'port (0 picks a free one)', integerOption('--port', 0, 65535), 8000)
     .option(
       '--models <list>',
       'NAME or NAME:V, comma-separated (default: production versions, else the latest of each model)',
@@ -56,24 +57,29 @@ export function registerServeCommand(program: Command, act: RunAction): void {
       [],
     )
     .option('--cors-origin <origin>', 'allow browser requests from this origin (repeatable)', collect, [])
-    .option('--max-body-mb <n>', 'largest request body, after decompression', integer('--max-body-mb', 1, 4096), 64)
+    .option(
+      '--max-body-mb <n>',
+      'largest request body, after decompression',
+      integerOption('--max-body-mb', 1, 4096),
+      64,
+    )
     .option('--access-log', 'print a line per request')
     .option('--log-payloads', 'also log request payloads (sampled; see --log-sample and --redact)')
     .option('--log-sample <fraction>', 'share of requests whose payload is logged', fraction, 0.01)
     .option('--redact <names>', 'comma-separated input or field names whose values are never logged')
-    .option('--instances <n>', 'worker instances per version', integer('--instances', 1, 64))
-    .option('--threads <n>', 'intra-op threads per instance', integer('--threads', 1, 256))
+    .option('--instances <n>', 'worker instances per version', integerOption('--instances', 1, 64))
+    .option('--threads <n>', 'intra-op threads per instance', integerOption('--threads', 1, 256))
     .option('--ep <provider>', 'execution provider: auto, cpu, webgpu, cuda, ...')
-    .option('--max-batch <n>', 'dynamic batching: most rows per batch', integer('--max-batch', 1, 4096))
+    .option('--max-batch <n>', 'dynamic batching: most rows per batch', integerOption('--max-batch', 1, 4096))
     .option(
       '--batch-delay-us <n>',
       'dynamic batching: most µs to wait for a batch to fill',
-      integer('--batch-delay-us', 0, 10_000_000),
+      integerOption('--batch-delay-us', 0, 10_000_000),
     )
     .option('--no-batching', 'turn dynamic batching off')
-    .option('--cache-mb <n>', 'turn the response cache on with this many MB', integer('--cache-mb', 0, 1_000_000))
-    .option('--max-queue <n>', 'requests waiting per version before 503', integer('--max-queue', 1, 1_000_000))
-    .option('--timeout-ms <n>', 'default request deadline (0: none)', integer('--timeout-ms', 0, 86_400_000))
+    .option('--cache-mb <n>', 'turn the response cache on with this many MB', integerOption('--cache-mb', 0, 1_000_000))
+    .option('--max-queue <n>', 'requests waiting per version before 503', integerOption('--max-queue', 1, 1_000_000))
+    .option('--timeout-ms <n>', 'default request deadline (0: none)', integerOption('--timeout-ms', 0, 86_400_000))
     .action(function (this: Command) {
       return act(this, (out, opts) =>
         withEngine(opts, out, async (engine) => {
@@ -180,22 +186,9 @@ function untilSignal(): Promise<void> {
   });
 }
 
-function integer(flag: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max)
-      throw new UserError('bad-input', `invalid ${flag} '${value}': expected an integer ${min}..${max}`);
-    return n;
-  };
-}
-
 function fraction(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1)
     throw new UserError('bad-input', `invalid --log-sample '${value}': expected a number 0..1`);
   return n;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
