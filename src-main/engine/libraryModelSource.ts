@@ -42,19 +42,20 @@ export class LibraryModelSource implements ModelSource {
       const production = all.filter((v) => v.stage === 'production');
       chosen = production.length > 0 ? production : [all.at(-1)!];
     }
-    // A fallback version must be loaded to answer.
+    // A fallback version must be loaded to answer, but only answers as the fallback.
     const fallback = this.fallback(all[0]!.model);
-    if (fallback.kind === 'version' && !chosen.some((v) => v.version === fallback.version)) {
-      const extra = all.find((v) => v.version === fallback.version);
-      if (extra) chosen = [...chosen, extra];
-    }
-    return chosen.map((v) => ({
+    const extra =
+      fallback.kind === 'version' && !chosen.some((v) => v.version === fallback.version)
+        ? all.find((v) => v.version === fallback.version)
+        : undefined;
+    return [...chosen, ...(extra ? [extra] : [])].map((v) => ({
       model: v.model,
       version: v.version,
       modelPath: this.library.filePath(v),
       weightBytes: v.inspection.parameterBytes,
       signature: v.inspection,
       settings: this.sessionOverrides(this.config.effective(v).settings),
+      fallbackOnly: v === extra,
     }));
   }
 

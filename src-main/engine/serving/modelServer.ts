@@ -84,7 +84,8 @@ export class ModelServer {
     return [...this.served.values()].flat();
   }
 
-  /** A named version, or the model's default: its highest ready version (else its highest). */
+  /** A named version, or the model's default: its highest ready version (else its highest), never a version
+   * loaded only to be the fallback. */
   target(model: string, version?: string): ServedVersion {
     const versions = this.served.get(key(model));
     if (!versions) {
@@ -101,7 +102,8 @@ export class ModelServer {
       }
       return found;
     }
-    const byVersion = [...versions].sort((a, b) => b.version - a.version);
+    const candidates = versions.filter((v) => !v.desc.fallbackOnly);
+    const byVersion = (candidates.length > 0 ? candidates : versions).sort((a, b) => b.version - a.version);
     return byVersion.find((v) => v.state === 'ready') ?? byVersion[0]!;
   }
 

@@ -10,6 +10,8 @@ export interface ServableVersion {
   weightBytes: number;
   signature: ModelSignature;
   settings: ServingSettings;
+  /** Loaded only so the model's fallback can answer: never the model's default version. */
+  fallbackOnly?: boolean;
 }
 
 export interface ModelSource {

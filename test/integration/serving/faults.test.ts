@@ -175,6 +175,20 @@ describe('safe mode when a version fails to load', () => {
   });
 });
 
+describe('a fallback version', () => {
+  it('is loaded to answer for the model but never becomes its default version', async () => {
+    await withServer(
+      { models: ['digits-mlp:1'], prepare: (e) => e.servingConfig.setFallback('digits-mlp', 'version:2') },
+      async (s) => {
+        expect(s.session.versions.map((v) => v.version).sort()).toEqual([1, 2]);
+        const answer = await post(`${s.url}/v2/models/digits-mlp/infer`, digitsBody());
+        expect(answer.json.model_version).toBe('1');
+        expect(answer.json.parameters).toBeUndefined();
+      },
+    );
+  });
+});
+
 describe('hot swap and unload under load', () => {
   it('reloads a model twice while requests flow, and no request fails', async () => {
     await withServer({ models: ['digits-mlp'] }, async (s) => {
