@@ -11,6 +11,7 @@ const mainEntries = {
   // Entries keep every export: benchmarks drive the built runtime and write test models with the encoder.
   'engine/runtime/sessionPool': resolve('src-main/engine/runtime/sessionPool.ts'),
   'engine/onnx/encodeOnnxModel': resolve('src-main/engine/onnx/encodeOnnxModel.ts'),
+  'engine/engineProcess': resolve('src-main/engine/engineProcess.ts'),
 };
 
 export default defineConfig({

@@ -11,6 +11,7 @@ import { registerProvidersCommand } from './commands/providersCommand';
 import { registerRunCommand } from './commands/runCommand';
 import { registerServeCommand } from './commands/serveCommand';
 import { registerKeysCommand } from './commands/keysCommand';
+import { registerWebCommand } from './commands/webCommand';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { Output } from './output';
 import type { GlobalOptions } from './withEngine';
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRunCommand(program, act);
   registerServeCommand(program, act);
   registerKeysCommand(program, act);
+  registerWebCommand(program, act);
   registerProvidersCommand(program, act);
   registerInfoCommand(program, act);
   addGlobalOptions(program);

@@ -10,6 +10,7 @@ import { ApiKeys } from './apiKeys';
 import { ApiKeyRepository } from './store/apiKeyRepository';
 import { ServingRepository } from './store/servingRepository';
 import { ModelRunner } from './modelRunner';
+import { AppSettingsStore } from './appSettings';
 import { resolveHome } from './homeFolder';
 import { findResourcesDir } from './resourcesDir';
 import { probeProviders } from './runtime/providerProbe';
@@ -31,21 +32,26 @@ export class Engine {
   readonly runner: ModelRunner;
   readonly servingConfig: ServingConfig;
   readonly apiKeys: ApiKeys;
+  readonly settings: AppSettingsStore;
   private closed = false;
 
   private constructor(
     readonly home: string,
     private readonly db: SqliteDatabase,
+    /** The app's resources/ folder (demo models, sample data), when found. */
+    readonly resourcesDir: string | null,
     /** What the first open imported; null when the home was not new. */
     readonly demoSeed: DemoSeedResult | null,
     /** Files removed at open that an interrupted write had left. */
     readonly sweptOrphans: string[],
     library: ModelLibrary,
+    meta: MetaRepository,
   ) {
     this.library = library;
     this.runner = new ModelRunner(library);
     this.servingConfig = new ServingConfig(new ServingRepository(db));
     this.apiKeys = new ApiKeys(new ApiKeyRepository(db));
+    this.settings = new AppSettingsStore(meta);
   }
 
   static open(options: EngineOptions = {}): Engine {
@@ -54,9 +60,10 @@ export class Engine {
     try {
       const library = new ModelLibrary(new ModelRepository(db), new ContentStore(join(home, 'models')));
       const swept = library.sweepOrphans();
-      const resources = options.resourcesDir === undefined ? findResourcesDir() : options.resourcesDir;
-      const seed = resources ? seedDemoLibrary(library, new MetaRepository(db), resources) : null;
-      return new Engine(home, db, seed, swept, library);
+      const resources = (options.resourcesDir === undefined ? findResourcesDir() : options.resourcesDir) ?? null;
+      const meta = new MetaRepository(db);
+      const seed = resources ? seedDemoLibrary(library, meta, resources) : null;
+      return new Engine(home, db, resources, seed, swept, library, meta);
     } catch (error) {
       db.close();
       throw error;

@@ -29,6 +29,7 @@ export interface ServingSessionOptions {
   /** Settings for this run only, on top of the stored ones. */
   overrides?: (settings: ServingSettings) => ServingSettings;
   log?: (line: string) => void;
+  onRequest?: DataPlaneOptions['onRequest'];
 }
 
 export interface ServingSession {
@@ -76,6 +77,7 @@ export async function startServing(engine: Engine, options: ServingSessionOption
     payloadLog: options.payloadLog,
     serverVersion: APP_VERSION,
     log: options.log,
+    onRequest: options.onRequest,
   }).catch(async (error: unknown) => {
     await server.drain();
     throw listenError(error, options);

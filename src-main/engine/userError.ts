@@ -1,7 +1,7 @@
 // Errors a user can act on: the message is one line saying what was wrong and what was expected. Anything
 // else that escapes is a bug and is reported as such.
 
-export type UserErrorCode = 'bad-input' | 'not-found' | 'conflict' | 'unavailable' | 'too-new';
+export type UserErrorCode = 'bad-input' | 'not-found' | 'conflict' | 'unavailable' | 'too-new' | 'cancelled';
 
 export class UserError extends Error {
   constructor(

@@ -4,3 +4,4 @@ export * from './modelVersion';
 export * from './providers';
 export * from './runResult';
 export * from './servingSettings';
+export * from './controlApi';

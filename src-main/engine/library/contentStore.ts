@@ -14,6 +14,7 @@ import {
   writeSync,
   existsSync,
 } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface StagedFile {
@@ -66,6 +67,44 @@ export class ContentStore {
     } finally {
       if (output !== undefined) closeSync(output);
       closeSync(input);
+    }
+    return { tempPath, sha256: hash.digest('hex'), bytes: done };
+  }
+
+  /** As stage(), reading and writing asynchronously so the caller's thread stays responsive; an aborted signal
+   * stops the copy and removes the temp file. */
+  async stageAsync(
+    source: string,
+    options: { onProgress?: CopyProgress; signal?: AbortSignal } = {},
+  ): Promise<StagedFile> {
+    const total = (await stat(source)).size;
+    const tempPath = join(this.root, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}.onnx`);
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(total, 1)));
+    const input = await open(source, 'r');
+    let output: FileHandle | undefined;
+    let done = 0;
+    try {
+      output = await open(tempPath, 'wx');
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const { bytesRead } = await input.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) break;
+        hash.update(buffer.subarray(0, bytesRead));
+        await output.write(buffer, 0, bytesRead);
+        done += bytesRead;
+        options.onProgress?.(done, total);
+      }
+      await output.sync();
+      await output.close();
+      output = undefined;
+    } catch (error) {
+      await output?.close();
+      output = undefined;
+      rmSync(tempPath, { force: true });
+      throw error;
+    } finally {
+      await input.close();
     }
     return { tempPath, sha256: hash.digest('hex'), bytes: done };
   }

@@ -6,7 +6,7 @@ import { StageSchema } from '../../../src-shared/contract';
 import { inspectOnnxFile, OnnxFormatError } from '../onnx/inspectOnnxFile';
 import type { ModelRepository } from '../store/modelRepository';
 import { UserError } from '../userError';
-import { ContentStore } from './contentStore';
+import { ContentStore, type StagedFile } from './contentStore';
 import { checkModelName, modelNameFromFile, type ModelRef } from './modelName';
 
 export type ImportPhase = 'checking' | 'copying' | 'verifying' | 'committing';
@@ -34,16 +34,58 @@ export class ModelLibrary {
   }
 
   importModel(source: string, options: ImportOptions = {}): ImportResult {
-    const progress = options.onProgress ?? (() => {});
-    const requestedName = checkModelName(options.name ?? modelNameFromFile(source));
-    progress({ phase: 'checking', bytesDone: 0, bytesTotal: 0 });
-    // Inspecting the source first rejects a bad file before copying it; the copy is inspected again below,
-    // so what is stored is exactly what was validated.
-    refuseExternalData(source, inspect(source));
-
+    const { progress, requestedName } = this.prepareImport(source, options);
     const staged = this.files.stage(source, (done, total) =>
       progress({ phase: 'copying', bytesDone: done, bytesTotal: total }),
     );
+    return this.finishImport(source, staged, requestedName, options.version, progress);
+  }
+
+  /** The same import with the copy done asynchronously, so a long one reports progress and can be cancelled
+   * (the control plane runs imports as jobs on the thread that also answers HTTP). */
+  async importModelAsync(
+    source: string,
+    options: ImportOptions & { signal?: AbortSignal } = {},
+  ): Promise<ImportResult> {
+    const { progress, requestedName } = this.prepareImport(source, options);
+    const cancelled = () =>
+      new UserError('cancelled', `the import of ${basename(source)} was cancelled; nothing was imported`);
+    let staged: StagedFile;
+    try {
+      staged = await this.files.stageAsync(source, {
+        signal: options.signal,
+        onProgress: (done, total) => progress({ phase: 'copying', bytesDone: done, bytesTotal: total }),
+      });
+    } catch (error) {
+      throw options.signal?.aborted ? cancelled() : error;
+    }
+    if (options.signal?.aborted) {
+      this.files.discard(staged);
+      throw cancelled();
+    }
+    return this.finishImport(source, staged, requestedName, options.version, progress);
+  }
+
+  /** Checks the name and the source before any copying: a bad file is rejected without being copied. */
+  private prepareImport(
+    source: string,
+    options: ImportOptions,
+  ): { progress: (p: ImportProgress) => void; requestedName: string } {
+    const progress = options.onProgress ?? (() => {});
+    const requestedName = checkModelName(options.name ?? modelNameFromFile(source));
+    progress({ phase: 'checking', bytesDone: 0, bytesTotal: 0 });
+    // The copy is inspected again in finishImport, so what is stored is exactly what was validated.
+    refuseExternalData(source, inspect(source));
+    return { progress, requestedName };
+  }
+
+  private finishImport(
+    source: string,
+    staged: StagedFile,
+    requestedName: string,
+    requestedVersion: number | undefined,
+    progress: (p: ImportProgress) => void,
+  ): ImportResult {
     let committedFile = false;
     try {
       progress({ phase: 'verifying', bytesDone: staged.bytes, bytesTotal: staged.bytes });
@@ -56,7 +98,7 @@ export class ModelLibrary {
           this.files.discard(staged);
           return { created: false, version: twin };
         }
-        const version = options.version ?? this.repo.nextVersion(name);
+        const version = requestedVersion ?? this.repo.nextVersion(name);
         const taken = this.repo.findVersion(name, version);
         if (taken) {
           throw new UserError(

@@ -37,11 +37,23 @@ export interface Route {
   handle(ctx: RouteContext): Promise<HttpReply> | HttpReply;
 }
 
+/** One finished inference request, for live views (no payload). */
+export interface RequestRecord {
+  model: string;
+  version: string;
+  status: number;
+  latencyMs: number;
+  bytesIn: number;
+  bytesOut: number;
+  degraded: boolean;
+}
+
 export interface RouteOptions {
   serverVersion: string;
   wireLimits: WireLimits;
   payloadLog: PayloadLogOptions | null;
   log: (line: string) => void;
+  onRequest?: (record: RequestRecord) => void;
 }
 
 const VERSIONED = ['', '/versions/:version'];
@@ -166,8 +178,10 @@ export function dataPlaneRoutes(server: ModelServer, options: RouteOptions): Rou
 async function infer(server: ModelServer, options: RouteOptions, ctx: RouteContext): Promise<HttpReply> {
   const target = server.target(ctx.params.model!, ctx.params.version);
   const labels = { model: target.model, version: String(target.version) };
+  let bytesIn = 0;
   try {
     const body = await ctx.body();
+    bytesIn = body.length;
     const decodeStarted = performance.now();
     const headerLength = inferenceHeaderLength(ctx.req);
     if (options.payloadLog && Math.random() < options.payloadLog.sampleRate) {
@@ -195,10 +209,22 @@ async function infer(server: ModelServer, options: RouteOptions, ctx: RouteConte
     });
     const headers: Record<string, string> = { 'content-type': encoded.contentType };
     if (encoded.headerLength !== undefined) headers['inference-header-content-length'] = String(encoded.headerLength);
+    options.onRequest?.({
+      model: version.model,
+      version: String(version.version),
+      status: 200,
+      latencyMs: performance.now() - ctx.arrival,
+      bytesIn,
+      bytesOut: encoded.body.length,
+      degraded: served.result.degraded !== undefined,
+    });
     return { status: 200, body: encoded.body, headers };
   } catch (error) {
     const reason = error instanceof ServingError ? error.failure : 'BACKEND';
-    server.telemetry.record({ kind: 'failure', ...labels, reason, requestNs: (performance.now() - ctx.arrival) * 1e6 });
+    const latencyMs = performance.now() - ctx.arrival;
+    server.telemetry.record({ kind: 'failure', ...labels, reason, requestNs: latencyMs * 1e6 });
+    const status = error instanceof ServingError ? error.status : 500;
+    options.onRequest?.({ ...labels, status, latencyMs, bytesIn, bytesOut: 0, degraded: false });
     throw error;
   }
 }

@@ -24,6 +24,8 @@ export interface DataPlaneOptions extends Omit<GuardOptions, 'host'> {
   payloadLog?: PayloadLogOptions | null;
   serverVersion: string;
   log?: (line: string) => void;
+  /** Told about every finished inference request (live views; never the payload). */
+  onRequest?: RouteOptions['onRequest'];
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -52,6 +54,7 @@ export class DataPlane {
       wireLimits: options.wireLimits ?? DEFAULT_WIRE_LIMITS,
       payloadLog: options.payloadLog ?? null,
       log,
+      onRequest: options.onRequest,
     };
     this.router = FindMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 256 });
     // The route travels as the router's store; the handler itself is unused.

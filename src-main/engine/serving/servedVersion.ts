@@ -67,6 +67,11 @@ export class ServedVersion {
     return this.pool?.decision;
   }
 
+  /** Requests inside infer() now: queued or executing. */
+  get pendingRequests(): number {
+    return this.pending;
+  }
+
   get instances(): number {
     return this.pool?.instances ?? this.desc.settings.instances;
   }

@@ -189,3 +189,32 @@ describe('versions', () => {
     expect(l.library.get({ name: 'digits', version: 1 }).stage).toBe('production');
   });
 });
+
+describe('asynchronous imports (control-plane jobs)', () => {
+  it('import the same way, reporting copy progress', async () => {
+    const l = fresh();
+    const phases: string[] = [];
+    const { created, version } = await l.library.importModelAsync(model('squeezenet1_1.onnx'), {
+      name: 'squeeze',
+      onProgress: (p) => phases.push(p.phase),
+    });
+    expect(created).toBe(true);
+    expect(version).toMatchObject({ model: 'squeeze', version: 1, fileBytes: 4950533 });
+    expect(new Set(phases)).toEqual(new Set(['checking', 'copying', 'verifying', 'committing']));
+    expect(modelFiles(l)).toEqual([`${version.sha256}.onnx`]);
+  });
+
+  it('stop when cancelled part-way, leaving no row and no file', async () => {
+    const l = fresh();
+    const controller = new AbortController();
+    const attempt = l.library.importModelAsync(model('squeezenet1_1.onnx'), {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'copying') controller.abort();
+      },
+    });
+    await expect(attempt).rejects.toThrow(/the import of squeezenet1_1\.onnx was cancelled; nothing was imported/);
+    expect(rowCount(l)).toBe(0);
+    expect(modelFiles(l)).toEqual([]);
+  });
+});

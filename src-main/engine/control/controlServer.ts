@@ -1,0 +1,321 @@
+// The control plane: loopback HTTP for the UI and local tools. Every /api/v1 call needs the per-launch token
+// (Authorization: Bearer, or ?token= for the event stream); Host and Origin must name this server, so a web
+// page elsewhere can neither call it nor rebind a name to it. Also serves the built UI under /ui/.
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import FindMyWay, { type HTTPVersion, type Instance as Router } from 'find-my-way';
+import { z } from 'zod';
+import {
+  API_PREFIX,
+  ControlApi,
+  type ControlApiName,
+  type EventName,
+  type EventPayload,
+} from '../../../src-shared/contract';
+import type { Engine } from '../engine';
+import { ServingError } from '../serving/servingError';
+import { isUserError } from '../userError';
+import { SampleFiles } from '../sampleFiles';
+import { controlHandlers } from './controlRoutes';
+import { EventHub } from './eventHub';
+import { JobManager } from './jobManager';
+import { LiveMonitor } from './liveMonitor';
+import { ServingController } from './servingController';
+import { CONTENT_SECURITY_POLICY, StaticFiles } from './staticFiles';
+
+export interface ControlServerOptions {
+  engine: Engine;
+  /** 0 picks a free port; a restarted engine passes its previous one so open windows reconnect. */
+  port?: number;
+  /** Per-launch secret; generated when not given. */
+  token?: string;
+  uiDir?: string;
+  webMode: boolean;
+  log?: (line: string) => void;
+}
+
+type Handler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string | undefined>,
+  query: URLSearchParams,
+) => void;
+
+const MAX_JSON_BYTES = 1024 * 1024;
+
+export class ControlServer {
+  readonly token: string;
+  url = '';
+  port = 0;
+  readonly events = new EventHub();
+  readonly serving: ServingController;
+  private readonly jobs: JobManager;
+  private readonly monitor: LiveMonitor;
+  private readonly http: Server;
+  private readonly router: Router<HTTPVersion.V1>;
+  private readonly ui: StaticFiles | undefined;
+  private readonly startedAt = new Date().toISOString();
+
+  private constructor(private readonly options: ControlServerOptions) {
+    this.token = options.token ?? randomBytes(24).toString('base64url');
+    const log = options.log ?? (() => {});
+    this.jobs = new JobManager((job) => this.events.publish('job', job));
+    this.serving = new ServingController(options.engine, {
+      changed: (status) => this.events.publish('serving', status),
+      onRequest: (r) => this.monitor.record(r),
+      log: (message) => {
+        log(message);
+        this.events.publish('log', { t: Date.now(), level: 'info', message });
+      },
+    });
+    this.monitor = new LiveMonitor(() => this.serving.server, {
+      metrics: (tick) => this.events.publish('metrics', tick),
+      requests: (entries) => this.events.publish('requests', entries),
+    });
+    this.ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
+    this.router = FindMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, maxParamLength: 512 });
+    this.routes();
+    this.http = createServer((req, res) => this.onRequest(req, res));
+  }
+
+  static async start(options: ControlServerOptions): Promise<ControlServer> {
+    const server = new ControlServer(options);
+    await new Promise<void>((resolve, reject) => {
+      server.http.once('error', reject);
+      server.http.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    server.port = (server.http.address() as AddressInfo).port;
+    server.url = `http://127.0.0.1:${server.port}`;
+    return server;
+  }
+
+  /** The address a browser opens: the UI, with the token in the fragment (never sent to any server). */
+  get uiUrl(): string {
+    return `${this.url}/ui/#token=${this.token}`;
+  }
+
+  publish<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    this.events.publish(event, payload);
+  }
+
+  /** Stops serving (draining), cancels jobs, closes event streams and the server. */
+  async close(): Promise<void> {
+    this.jobs.cancelAll();
+    this.monitor.stop();
+    await this.serving.stop();
+    this.events.close();
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+  }
+
+  private routes(): void {
+    const { engine } = this.options;
+    const samples = new SampleFiles(engine.resourcesDir ? join(engine.resourcesDir, 'data') : undefined);
+    // Probed once in the background; the engine endpoint reports null until it is done.
+    let providerList: Awaited<ReturnType<Engine['providers']>> | null = null;
+    void engine.providers().then(
+      (list) => (providerList = list),
+      () => undefined,
+    );
+    const handlers = controlHandlers({
+      engine,
+      jobs: this.jobs,
+      serving: this.serving,
+      samples,
+      webMode: this.options.webMode,
+      startedAt: this.startedAt,
+      providers: () => providerList,
+      libraryChanged: (reason) => this.events.publish('library', { reason }),
+    });
+    for (const [name, spec] of Object.entries(ControlApi) as [ControlApiName, (typeof ControlApi)[ControlApiName]][]) {
+      if (name === 'uploadImport') continue;
+      const handle = handlers[name as Exclude<ControlApiName, 'uploadImport'>] as (ctx: {
+        params: Record<string, string | undefined>;
+        query: URLSearchParams;
+        body: unknown;
+      }) => unknown;
+      this.on(spec.method, `${API_PREFIX}${spec.path}`, (req, res, params, query) => {
+        void (async () => {
+          const body = spec.request ? parseBody(spec.request, await readJson(req)) : undefined;
+          return handle({ params, query, body });
+        })().then(
+          (result) => sendJson(res, 200, result),
+          (error: unknown) => sendError(res, error),
+        );
+      });
+    }
+    this.on('POST', `${API_PREFIX}${ControlApi.uploadImport.path}`, (req, res, _params, query) => {
+      this.upload(req, query).then(
+        (job) => sendJson(res, 200, job),
+        (error: unknown) => sendError(res, error),
+      );
+    });
+    this.on('GET', `${API_PREFIX}/events`, (_req, res) => {
+      this.events.attach(res, [
+        EventHub.format('hello', { pid: process.pid, startedAt: this.startedAt }),
+        EventHub.format('serving', this.serving.status()),
+      ]);
+    });
+  }
+
+  /** Streams an uploaded .onnx to a temp file under the home, then imports it as a job (web mode's file picker). */
+  private async upload(req: IncomingMessage, query: URLSearchParams) {
+    const fileName = basename(query.get('fileName') ?? '');
+    if (!fileName) throw new ServingError(400, 'upload needs ?fileName=<name>.onnx so the model can be named');
+    const dir = join(this.options.engine.home, 'uploads');
+    mkdirSync(dir, { recursive: true });
+    const temp = join(dir, `${randomBytes(6).toString('hex')}-${fileName}`);
+    try {
+      await pipeline(req, createWriteStream(temp));
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
+    const name = query.get('name') ?? undefined;
+    const { engine } = this.options;
+    return this.jobs.start('import', `importing ${fileName}`, async (ctx) => {
+      try {
+        const result = await engine.library.importModelAsync(temp, {
+          name: name ?? undefined,
+          signal: ctx.signal,
+          onProgress: (p) =>
+            ctx.progress(p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : null, `${p.phase} ${fileName}`),
+        });
+        this.events.publish('library', { reason: `imported ${result.version.model}:${result.version.version}` });
+        return result;
+      } finally {
+        rmSync(temp, { force: true });
+      }
+    });
+  }
+
+  private on(method: string, path: string, handler: Handler): void {
+    this.router.on(method as 'GET', path, () => {}, handler);
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      this.checkHostAndOrigin(req);
+      if (url.pathname === '/' || url.pathname === '/ui') {
+        res.writeHead(302, { location: '/ui/' }).end();
+        return;
+      }
+      if (url.pathname.startsWith('/ui/')) {
+        this.serveUi(url.pathname.slice(4), res);
+        return;
+      }
+      const found = this.router.find(req.method as 'GET', url.pathname);
+      if (!found) throw new ServingError(404, `no such endpoint: ${req.method} ${url.pathname}`);
+      this.checkToken(req, url.searchParams);
+      (found.store as Handler)(req, res, found.params, url.searchParams);
+    } catch (error) {
+      sendError(res, error);
+    }
+  }
+
+  private serveUi(path: string, res: ServerResponse): void {
+    const file = this.ui?.get(path) ?? this.ui?.get('index.html');
+    if (!file) throw new ServingError(404, 'the UI is not built here; run `npm run build`');
+    res.writeHead(200, {
+      'content-type': file.contentType,
+      'content-length': file.body.length,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': path.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    res.end(file.body);
+  }
+
+  private checkHostAndOrigin(req: IncomingMessage): void {
+    const allowed = [`127.0.0.1:${this.port}`, `localhost:${this.port}`];
+    if (!allowed.includes(req.headers.host ?? '')) {
+      throw new ServingError(403, `Host '${req.headers.host ?? ''}' is not allowed; expected ${allowed.join(' or ')}`);
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowed.some((h) => origin === `http://${h}`)) {
+      throw new ServingError(
+        403,
+        `Origin '${origin}' is not allowed: only the Slipway UI served here may call this API`,
+      );
+    }
+  }
+
+  private checkToken(req: IncomingMessage, query: URLSearchParams): void {
+    const header = req.headers.authorization;
+    const given = header?.startsWith('Bearer ') ? header.slice(7) : (query.get('token') ?? '');
+    const a = Buffer.from(given);
+    const b = Buffer.from(this.token);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) {
+      throw new ServingError(
+        401,
+        'missing or wrong token: send Authorization: Bearer <token> (the token is printed at launch)',
+      );
+    }
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_JSON_BYTES) throw new ServingError(413, `request body over ${MAX_JSON_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ServingError(400, `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parseBody(schema: z.ZodType, value: unknown): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new ServingError(400, `invalid request: ${where}${issue.message}`);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
+
+const USER_ERROR_STATUS = {
+  'bad-input': 400,
+  'not-found': 404,
+  conflict: 409,
+  unavailable: 503,
+  'too-new': 409,
+  cancelled: 409,
+} as const;
+
+function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (isUserError(error)) sendJson(res, USER_ERROR_STATUS[error.code], { error: error.message, code: error.code });
+  else if (error instanceof ServingError) sendJson(res, error.status, { error: error.message });
+  else
+    sendJson(res, 500, {
+      error: `internal error: ${error instanceof Error ? error.message : String(error)}`,
+      code: 'internal',
+    });
+}

@@ -1,0 +1,49 @@
+// The app shell: rail, the current screen, a status bar, the engine-restart notice, and the theme.
+import { useEffect } from 'react';
+import type { AppSettings } from '../../src-shared/contract';
+import { Rail } from './components/Rail';
+import { StatusBar } from './components/StatusBar';
+import { ComingNextPage } from './pages/ComingNextPage';
+import { ModelsPage } from './pages/ModelsPage';
+import { ServePage } from './pages/ServePage';
+import { SettingsPage } from './pages/SettingsPage';
+import { VersionPage } from './pages/VersionPage';
+import { useRoute } from './router';
+import { useApp } from './store/appStore';
+
+function useTheme(theme: AppSettings['theme'] | undefined): void {
+  useEffect(() => {
+    const root = document.documentElement;
+    if (!theme || theme === 'system') delete root.dataset.theme;
+    else root.dataset.theme = theme;
+  }, [theme]);
+}
+
+export function App() {
+  const route = useRoute();
+  const restarted = useApp((s) => s.engineRestarted);
+  const dismiss = useApp((s) => s.dismissRestart);
+  useTheme(useApp((s) => s.settings?.theme));
+
+  return (
+    <div className="app">
+      <Rail route={route} />
+      <main className="content" id="main">
+        {restarted && (
+          <div className="notice" role="alert">
+            The engine stopped unexpectedly and was restarted; the endpoint needs starting again if it was serving.
+            <button type="button" onClick={dismiss}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {route.page === 'models' && <ModelsPage />}
+        {route.page === 'version' && <VersionPage name={route.name} version={route.version} />}
+        {route.page === 'serve' && <ServePage />}
+        {route.page === 'settings' && <SettingsPage />}
+        {route.page === 'coming' && <ComingNextPage title={route.title} />}
+      </main>
+      <StatusBar />
+    </div>
+  );
+}
