@@ -83,6 +83,8 @@ export class ControlServer {
   }
 
   static async start(options: ControlServerOptions): Promise<ControlServer> {
+    // Uploads a previous run left half-imported (one engine per home, so none of them is in progress).
+    rmSync(join(options.engine.home, 'uploads'), { recursive: true, force: true });
     const server = new ControlServer(options);
     await new Promise<void>((resolve, reject) => {
       server.http.once('error', reject);
@@ -168,13 +170,14 @@ export class ControlServer {
   private async upload(req: IncomingMessage, query: URLSearchParams) {
     const fileName = basename(query.get('fileName') ?? '');
     if (!fileName) throw new ServingError(400, 'upload needs ?fileName=<name>.onnx so the model can be named');
-    const dir = join(this.options.engine.home, 'uploads');
+    // A folder of its own keeps the user's file name, which names the model and is recorded as its source.
+    const dir = join(this.options.engine.home, 'uploads', randomBytes(6).toString('hex'));
     mkdirSync(dir, { recursive: true });
-    const temp = join(dir, `${randomBytes(6).toString('hex')}-${fileName}`);
+    const temp = join(dir, fileName);
     try {
       await pipeline(req, createWriteStream(temp));
     } catch (error) {
-      rmSync(temp, { force: true });
+      rmSync(dir, { recursive: true, force: true });
       throw error;
     }
     const name = query.get('name') ?? undefined;
@@ -190,7 +193,7 @@ export class ControlServer {
         this.events.publish('library', { reason: `imported ${result.version.model}:${result.version.version}` });
         return result;
       } finally {
-        rmSync(temp, { force: true });
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   }
