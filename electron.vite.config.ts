@@ -1,5 +1,6 @@
-// Build for every process: main-side entries (CLI, engine, worker threads) keep their module layout so that
-// worker scripts resolve next to the code that spawns them; the renderer is a normal Vite React app.
+// Build for every process: main-side entries (CLI, engine, worker threads, the desktop main) keep their module
+// layout so that worker scripts resolve next to the code that spawns them; the preload is one self-contained
+// CommonJS file (sandboxed preloads cannot load modules); the renderer is a normal Vite React app.
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
@@ -12,6 +13,8 @@ const mainEntries = {
   'engine/runtime/sessionPool': resolve('src-main/engine/runtime/sessionPool.ts'),
   'engine/onnx/encodeOnnxModel': resolve('src-main/engine/onnx/encodeOnnxModel.ts'),
   'engine/engineProcess': resolve('src-main/engine/engineProcess.ts'),
+  // Electron main (package.json "main"): forks engine/engineProcess.js in a utilityProcess.
+  'desktop/main': resolve('src-main/desktop/main.ts'),
 };
 
 export default defineConfig({
@@ -22,6 +25,20 @@ export default defineConfig({
       rollupOptions: {
         input: mainEntries,
         output: { format: 'es', entryFileNames: '[name].js', preserveModules: true, preserveModulesRoot: 'src-main' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      sourcemap: true,
+      // Bundle everything (only `electron` stays external) into out/preload/index.cjs: a sandboxed preload is
+      // evaluated as one script with a restricted require.
+      isolatedEntries: true,
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('src-main/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },

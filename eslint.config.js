@@ -73,6 +73,25 @@ export default tseslint.config(
     },
   },
   {
+    // The engine runs in its own process (utilityProcess): the desktop main may use its types, never its code.
+    files: ['src-main/desktop/**/*.ts', 'src-main/preload/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine', '**/engine/**', '**/cli', '**/cli/**', '**/src-renderer/**'],
+              allowTypeImports: true,
+              message:
+                'Layering (DESIGN.md §1): the desktop main starts the engine in a utilityProcess and talks to it over the control API; import its types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src-renderer/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': forbid(
