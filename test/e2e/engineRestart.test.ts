@@ -43,7 +43,14 @@ beforeAll(async () => {
   port = await freePort();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 afterAll(() => browser?.close());
@@ -54,13 +61,21 @@ describe('engine restart', () => {
     const page = await browser.newPage();
     try {
       await page.goto(`http://127.0.0.1:${port}/ui/#token=${token}`);
-      await expect.poll(() => page.getByTestId('engine-state').textContent(), { timeout: 15_000 }).toMatch(/engine connected/);
+      await expect
+        .poll(() => page.getByTestId('engine-state').textContent(), { timeout: 15_000 })
+        .toMatch(/engine connected/);
 
       engine.kill('SIGKILL');
-      await expect.poll(() => page.getByTestId('engine-state').textContent(), { timeout: 15_000 }).toMatch(/reconnecting/);
+      await expect
+        .poll(() => page.getByTestId('engine-state').textContent(), { timeout: 15_000 })
+        .toMatch(/reconnecting/);
       engine = await startEngine();
-      await expect.poll(() => page.getByTestId('engine-state').textContent(), { timeout: 15_000 }).toMatch(/engine connected/);
-      await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 15_000 }).toMatch(/engine stopped unexpectedly and was restarted/);
+      await expect
+        .poll(() => page.getByTestId('engine-state').textContent(), { timeout: 15_000 })
+        .toMatch(/engine connected/);
+      await expect
+        .poll(() => page.getByRole('alert').first().textContent(), { timeout: 15_000 })
+        .toMatch(/engine stopped unexpectedly and was restarted/);
       await page.screenshot({ path: `${RESULTS}/engine-restarted.png` });
     } finally {
       await page.close();

@@ -192,6 +192,10 @@ export class ControlServer {
         });
         this.events.publish('library', { reason: `imported ${result.version.model}:${result.version.version}` });
         return result;
+      } catch (error) {
+        // Messages name the file the user chose, not where the engine kept the upload.
+        if (error instanceof Error) error.message = error.message.replaceAll(temp, fileName);
+        throw error;
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -61,11 +61,18 @@ export class ApiClient {
     return this.parse(res, spec.response as Spec<K>['response']) as Promise<Result<K>>;
   }
 
-  /** Uploads a model file (web mode and drag-and-drop); `onProgress` follows the upload, the job the import. */
-  upload(file: File, onProgress: (fraction: number) => void): Promise<Job> {
-    const query = new URLSearchParams({ fileName: file.name });
+  /** Uploads a model file (web mode and drag-and-drop); `onProgress` follows the upload, the job the import.
+   * An aborted `signal` stops the upload itself (before there is a job to cancel). */
+  upload(
+    file: File,
+    onProgress: (fraction: number) => void,
+    options: { name?: string; signal?: AbortSignal } = {},
+  ): Promise<Job> {
+    const query = new URLSearchParams({ fileName: file.name, ...(options.name ? { name: options.name } : {}) });
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
+      options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      xhr.onabort = () => reject(new ApiError(0, 'the upload was cancelled'));
       xhr.open('POST', `${this.connection.apiBase}${API_PREFIX}${ControlApi.uploadImport.path}?${query}`);
       xhr.setRequestHeader('authorization', `Bearer ${this.connection.token}`);
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);

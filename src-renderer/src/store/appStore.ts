@@ -42,6 +42,8 @@ export interface AppState {
   refreshEngine(): Promise<void>;
   refreshServing(): Promise<void>;
   refreshSettings(): Promise<void>;
+  /** Jobs the engine knows (e.g. an import still running when the page was reloaded). */
+  refreshJobs(): Promise<void>;
   saveSettings(patch: Partial<AppSettings>): Promise<void>;
   dismissRestart(): void;
 }
@@ -58,6 +60,7 @@ export const useApp = create<AppState>((set, get) => {
         void get().refreshEngine();
         void get().refreshModels();
         void get().refreshServing();
+        void get().refreshJobs();
         return;
       }
       case 'metrics':
@@ -122,6 +125,13 @@ export const useApp = create<AppState>((set, get) => {
     async refreshServing() {
       const client = get().client;
       if (client) set({ serving: await client.call('serving') });
+    },
+
+    async refreshJobs() {
+      const client = get().client;
+      if (!client) return;
+      const jobs = await client.call('jobs');
+      set((s) => ({ jobs: { ...s.jobs, ...Object.fromEntries(jobs.map((j) => [j.id, j])) } }));
     },
 
     async refreshSettings() {

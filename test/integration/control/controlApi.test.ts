@@ -170,6 +170,15 @@ describe('imports as jobs', () => {
     expect((await call<Job>('GET', `/jobs/${job.id}`)).json.state).toBe('succeeded');
   });
 
+  it('names the uploaded file, not the engine\'s temp copy, when the upload is not a model', async () => {
+    const res = await fetch(`${base}/imports/upload?fileName=notes.onnx`, { method: 'POST', headers: auth, body: 'hello, not a model\n' });
+    const job = (await res.json()) as Job;
+    const done = await events.next((e) => e.event === 'job' && (e.data as Job).id === job.id && (e.data as Job).state !== 'running');
+    const error = (done.data as Job).error!;
+    expect(error).toMatch(/^notes\.onnx looks like a text file/);
+    expect(error).not.toContain('uploads');
+  });
+
   it('imports a path on this machine and says when the bytes are already there', async () => {
     const job = (await call<Job>('POST', '/imports/path', { path: model('digits-mlp-v1.onnx'), name: 'digits-mlp' }))
       .json;
