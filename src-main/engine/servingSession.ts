@@ -38,6 +38,8 @@ export interface ServingSession {
   versions: ServedVersion[];
   /** Reachable URLs when bound beyond loopback. */
   exposedUrls: string[];
+  /** Clients must send an API key: one was given, or the library holds some (`slipway keys`). */
+  apiKeyRequired: boolean;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startServing(engine: Engine, options: ServingSessionOption
     server,
     versions: loaded,
     exposedUrls: exposed ? reachableUrls(options.host, dataPlane.port) : [],
+    apiKeyRequired: keyHashes.length > 0,
     async stop() {
       await dataPlane.close();
       await server.drain();
@@ -99,7 +102,7 @@ function listenError(error: unknown, options: ServingSessionOptions): unknown {
   if (code === 'EADDRINUSE') {
     return new UserError(
       'unavailable',
-      `port ${options.port} on ${options.host} is in use; pick another with --port (0 picks a free one)`,
+      `port ${options.port} on ${options.host} is in use; pick another port (0 picks a free one)`,
     );
   }
   if (code === 'EADDRNOTAVAIL') return new UserError('bad-input', `${options.host} is not an address of this machine`);

@@ -5,7 +5,6 @@ import { ServingStartRequestSchema } from '../../../src-shared/contract';
 import type { Engine } from '../engine';
 import type { RequestRecord } from '../serving/dataPlaneRoutes';
 import type { ModelServer } from '../serving/modelServer';
-import { isLoopback } from '../serving/requestGuard';
 import { startServing, type ServingSession } from '../servingSession';
 import { UserError } from '../userError';
 
@@ -87,7 +86,7 @@ export class ServingController {
       host: this.request?.host,
       port: session ? Number(new URL(session.url).port) : undefined,
       exposedUrls: session?.exposedUrls ?? [],
-      apiKeyRequired: this.request ? !isLoopback(this.request.host) : false,
+      apiKeyRequired: session?.apiKeyRequired ?? false,
       versions: (session?.server.all() ?? []).map((v) => ({
         model: v.model,
         version: v.version,

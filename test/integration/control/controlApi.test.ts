@@ -170,10 +170,16 @@ describe('imports as jobs', () => {
     expect((await call<Job>('GET', `/jobs/${job.id}`)).json.state).toBe('succeeded');
   });
 
-  it('names the uploaded file, not the engine\'s temp copy, when the upload is not a model', async () => {
-    const res = await fetch(`${base}/imports/upload?fileName=notes.onnx`, { method: 'POST', headers: auth, body: 'hello, not a model\n' });
+  it("names the uploaded file, not the engine's temp copy, when the upload is not a model", async () => {
+    const res = await fetch(`${base}/imports/upload?fileName=notes.onnx`, {
+      method: 'POST',
+      headers: auth,
+      body: 'hello, not a model\n',
+    });
     const job = (await res.json()) as Job;
-    const done = await events.next((e) => e.event === 'job' && (e.data as Job).id === job.id && (e.data as Job).state !== 'running');
+    const done = await events.next(
+      (e) => e.event === 'job' && (e.data as Job).id === job.id && (e.data as Job).state !== 'running',
+    );
     const error = (done.data as Job).error!;
     expect(error).toMatch(/^notes\.onnx looks like a text file/);
     expect(error).not.toContain('uploads');
@@ -259,6 +265,21 @@ describe('serving from the control plane', () => {
     const stopped = await call<ServingStatus>('POST', '/serving/stop');
     expect(stopped.json.state).toBe('stopped');
     await expect(fetch(`${url}/v2/health/live`)).rejects.toThrow();
+  });
+
+  it('reports that a key is required when the endpoint was started with one, even on loopback', async () => {
+    const started = await call<ServingStatus>('POST', '/serving/start', {
+      port: 0,
+      models: ['cancer-logreg'],
+      apiKey: 'a-long-enough-key',
+    });
+    expect(started.json.apiKeyRequired).toBe(true);
+    const url = started.json.url!;
+    expect((await fetch(`${url}/v2/models/cancer-logreg`)).status).toBe(401);
+    expect(
+      (await fetch(`${url}/v2/models/cancer-logreg`, { headers: { 'x-api-key': 'a-long-enough-key' } })).status,
+    ).toBe(200);
+    await call('POST', '/serving/stop');
   });
 
   it('refuses a non-loopback host without an API key, with the reason', async () => {
