@@ -6,6 +6,7 @@
 //   (c) the Serve screen's live charts while the endpoint takes ~2 000 req/s: frames rendered and dropped,
 //       and long tasks, vs the same screen with no traffic
 // Run after `npm run build`: node bench/ui.mjs [--quick]
+/* global location, PerformanceObserver, requestAnimationFrame -- used inside page.evaluate, in the browser */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -50,16 +51,27 @@ const stop = (child) =>
 
 const browser = await chromium.launch({
   executablePath: chromiumPath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   // (a) npm run web → usable Models screen --------------------------------------------------------------
   const bare = await firstLine(process.execPath, ['-e', 'console.log("ready"); setInterval(() => {}, 1000)']);
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   const started = performance.now();
-  const web = await firstLine('npm', ['run', 'web', '--silent', '--', '--no-open', '--json', '--port', '0', '--home', join(work, 'home')], {
-    cwd: root,
-  });
+  const web = await firstLine(
+    'npm',
+    ['run', 'web', '--silent', '--', '--no-open', '--json', '--port', '0', '--home', join(work, 'home')],
+    {
+      cwd: root,
+    },
+  );
   const url = JSON.parse(web.line).url;
   await page.goto(url);
   await page.getByRole('link', { name: 'digits-mlp' }).first().waitFor({ timeout: 60_000 });
@@ -75,7 +87,15 @@ try {
 
   // (b) idle RSS ------------------------------------------------------------------------------------------
   await page.waitForTimeout(3000);
-  const webPid = Number((await (await fetch(url.replace(/\/ui\/.*/, '/api/v1/engine'), { headers: { authorization: `Bearer ${url.split('token=')[1]}` } })).json()).pid);
+  const webPid = Number(
+    (
+      await (
+        await fetch(url.replace(/\/ui\/.*/, '/api/v1/engine'), {
+          headers: { authorization: `Bearer ${url.split('token=')[1]}` },
+        })
+      ).json()
+    ).pid,
+  );
   const engineRss = rssOf(webPid);
   const bareRss = rssOf(bare.child.pid);
   emit({
