@@ -140,9 +140,11 @@ export interface DraftDiff {
 export function diffDraft(settings: ServingSettings, draft: Draft): DraftDiff {
   const set: Record<string, string> = {};
   const errors: Record<string, string> = {};
+  // An entry the user left as the form showed it is no change, even where the unit shown rounds the value.
+  const shown = draftOf(settings);
   for (const field of SETTING_FIELDS) {
     const entry = draft[field.key];
-    if (entry === undefined) continue;
+    if (entry === undefined || entry === shown[field.key]) continue;
     const parsed = parseField(field, entry);
     if ('error' in parsed) {
       errors[field.key] = parsed.error;
