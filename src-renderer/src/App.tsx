@@ -11,11 +11,19 @@ import { VersionPage } from './pages/VersionPage';
 import { useRoute } from './router';
 import { useApp } from './store/appStore';
 
+/** Applies the chosen theme, or the OS's (kept in step while it changes) when the setting follows the system. */
 function useTheme(theme: AppSettings['theme'] | undefined): void {
   useEffect(() => {
     const root = document.documentElement;
-    if (!theme || theme === 'system') delete root.dataset.theme;
-    else root.dataset.theme = theme;
+    if (theme === 'light' || theme === 'dark') {
+      root.dataset.theme = theme;
+      return;
+    }
+    const query = window.matchMedia('(prefers-color-scheme: dark)');
+    const follow = () => (root.dataset.theme = query.matches ? 'dark' : 'light');
+    follow();
+    query.addEventListener('change', follow);
+    return () => query.removeEventListener('change', follow);
   }, [theme]);
 }
 

@@ -3,10 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ROOT } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
-import { CHROMIUM, RESULTS } from './webApp';
+import { launchChromium, RESULTS } from './webApp';
 
 const token = 'restart-test-token-0123456789';
 const home = tempDir();
@@ -41,17 +41,7 @@ async function startEngine(): Promise<ChildProcess> {
 
 beforeAll(async () => {
   port = await freePort();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 

@@ -9,6 +9,21 @@ import { tempDir } from '../helpers/tempDir';
 export const CHROMIUM = process.env.SLIPWAY_CHROMIUM ?? '/usr/bin/chromium';
 export const RESULTS = `${ROOT}test-results`;
 
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
 export interface WebApp {
   /** The UI address with the token fragment, as printed at launch. */
   url: string;
