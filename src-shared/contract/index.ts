@@ -5,3 +5,4 @@ export * from './providers';
 export * from './runResult';
 export * from './servingSettings';
 export * from './controlApi';
+export * from './loadTest';

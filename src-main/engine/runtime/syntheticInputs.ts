@@ -3,6 +3,7 @@
 import type { TensorSignature } from '../../../src-shared/contract/modelInspection';
 import { ELEMENT_TYPE_INFO, type ElementType } from '../../../src-shared/elementTypes';
 import { elementCount, formatShape } from '../../../src-shared/shapes';
+import { mulberry32 } from '../../../src-shared/seededRandom';
 import { toFloat16Bits } from './float16';
 import { closestName, elementView, feedableElementType } from './tensorCodec';
 import { TensorCodecError } from './tensorCodecError';
@@ -29,18 +30,6 @@ export interface SyntheticInputs {
   tensors: WireTensor[];
   /** The defaults applied: symbolic dims by name, unnamed dims as "<input> dim <index>". */
   appliedDims: Record<string, number>;
-}
-
-/** mulberry32: tiny, fast and good enough for test data; not for anything secret. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function checkSize(what: string, value: unknown): number {
