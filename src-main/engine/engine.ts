@@ -11,6 +11,7 @@ import { ApiKeyRepository } from './store/apiKeyRepository';
 import { ServingRepository } from './store/servingRepository';
 import { ModelRunner } from './modelRunner';
 import { AppSettingsStore } from './appSettings';
+import { LoadTestRepository } from './store/loadTestRepository';
 import { resolveHome } from './homeFolder';
 import { findResourcesDir } from './resourcesDir';
 import { probeProviders } from './runtime/providerProbe';
@@ -33,6 +34,7 @@ export class Engine {
   readonly servingConfig: ServingConfig;
   readonly apiKeys: ApiKeys;
   readonly settings: AppSettingsStore;
+  readonly loadTestRuns: LoadTestRepository;
   private closed = false;
 
   private constructor(
@@ -52,6 +54,8 @@ export class Engine {
     this.servingConfig = new ServingConfig(new ServingRepository(db));
     this.apiKeys = new ApiKeys(new ApiKeyRepository(db));
     this.settings = new AppSettingsStore(meta);
+    this.loadTestRuns = new LoadTestRepository(db);
+    this.loadTestRuns.markInterrupted();
   }
 
   static open(options: EngineOptions = {}): Engine {
