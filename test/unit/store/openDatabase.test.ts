@@ -17,7 +17,14 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all();
-    expect(tables.map((t) => (t as { name: string }).name)).toEqual(['api_keys', 'loadtest_intervals', 'loadtest_runs', 'meta', 'model_versions', 'models']);
+    expect(tables.map((t) => (t as { name: string }).name)).toEqual([
+      'api_keys',
+      'loadtest_intervals',
+      'loadtest_runs',
+      'meta',
+      'model_versions',
+      'models',
+    ]);
     db.close();
   });
 
