@@ -9,9 +9,12 @@ const mainEntries = {
   'cli/main': resolve('src-main/cli/main.ts'),
   'engine/runtime/sessionWorker': resolve('src-main/engine/runtime/sessionWorker.ts'),
   'engine/runtime/providerProbeChild': resolve('src-main/engine/runtime/providerProbeChild.ts'),
+  'engine/loadtest/loadGeneratorWorker': resolve('src-main/engine/loadtest/loadGeneratorWorker.ts'),
+  'engine/loadtest/loadStatsWorker': resolve('src-main/engine/loadtest/loadStatsWorker.ts'),
   // Entries keep every export: benchmarks drive the built runtime and write test models with the encoder.
   'engine/runtime/sessionPool': resolve('src-main/engine/runtime/sessionPool.ts'),
   'engine/onnx/encodeOnnxModel': resolve('src-main/engine/onnx/encodeOnnxModel.ts'),
+  'engine/loadtest/loadGenerator': resolve('src-main/engine/loadtest/loadGenerator.ts'),
   'engine/engineProcess': resolve('src-main/engine/engineProcess.ts'),
   // Electron main (package.json "main"): forks engine/engineProcess.js in a utilityProcess.
   'desktop/main': resolve('src-main/desktop/main.ts'),

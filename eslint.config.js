@@ -33,6 +33,8 @@ export default tseslint.config(
         console: 'readonly',
         URL: 'readonly',
         setTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
         performance: 'readonly',
         Buffer: 'readonly',
         SharedArrayBuffer: 'readonly',

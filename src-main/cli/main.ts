@@ -11,6 +11,7 @@ import { registerProvidersCommand } from './commands/providersCommand';
 import { registerRunCommand } from './commands/runCommand';
 import { registerServeCommand } from './commands/serveCommand';
 import { registerKeysCommand } from './commands/keysCommand';
+import { registerLoadtestCommand } from './commands/loadtestCommand';
 import { registerWebCommand } from './commands/webCommand';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { Output } from './output';
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRunCommand(program, act);
   registerServeCommand(program, act);
   registerKeysCommand(program, act);
+  registerLoadtestCommand(program, act);
   registerWebCommand(program, act);
   registerProvidersCommand(program, act);
   registerInfoCommand(program, act);

@@ -4,6 +4,7 @@ import type { AppSettings } from '../../src-shared/contract';
 import { Rail } from './components/Rail';
 import { StatusBar } from './components/StatusBar';
 import { ComingNextPage } from './pages/ComingNextPage';
+import { LoadTestPage } from './pages/LoadTestPage';
 import { ModelsPage } from './pages/ModelsPage';
 import { ServePage } from './pages/ServePage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -49,6 +50,7 @@ export function App() {
         {route.page === 'version' && <VersionPage name={route.name} version={route.version} />}
         {route.page === 'serve' && <ServePage />}
         {route.page === 'settings' && <SettingsPage />}
+        {route.page === 'load-test' && <LoadTestPage view={route.view} />}
         {route.page === 'coming' && <ComingNextPage title={route.title} />}
       </main>
       <StatusBar />

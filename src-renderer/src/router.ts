@@ -7,10 +7,14 @@ export type Route =
   | { page: 'version'; name: string; version: number }
   | { page: 'serve' }
   | { page: 'settings' }
+  | { page: 'load-test'; view: LoadTestView }
   | { page: 'coming'; title: string };
 
+/** #/load-test (new test), #/load-test/runs, #/load-test/runs/<id>, #/load-test/compare/<id>,<id>… */
+export type LoadTestView =
+  { kind: 'new' } | { kind: 'runs' } | { kind: 'run'; id: string } | { kind: 'compare'; ids: string[] };
+
 export const COMING_NEXT: Record<string, string> = {
-  'load-test': 'Load test',
   compare: 'Compare',
   rollouts: 'Rollouts',
   export: 'Export',
@@ -23,8 +27,28 @@ export function parseRoute(hash: string): Route {
     return { page: 'version', name, version: Number(version) };
   if (first === 'serve') return { page: 'serve' };
   if (first === 'settings') return { page: 'settings' };
+  if (first === 'load-test') return { page: 'load-test', view: loadTestView(name, version) };
   if (first && COMING_NEXT[first]) return { page: 'coming', title: COMING_NEXT[first]! };
   return { page: 'models' };
+}
+
+function loadTestView(section: string | undefined, arg: string | undefined): LoadTestView {
+  if (section === 'runs') return arg ? { kind: 'run', id: arg } : { kind: 'runs' };
+  if (section === 'compare' && arg) return { kind: 'compare', ids: arg.split(',').filter(Boolean) };
+  return { kind: 'new' };
+}
+
+export function loadTestPath(view: LoadTestView): string {
+  switch (view.kind) {
+    case 'new':
+      return '#/load-test';
+    case 'runs':
+      return '#/load-test/runs';
+    case 'run':
+      return `#/load-test/runs/${encodeURIComponent(view.id)}`;
+    case 'compare':
+      return `#/load-test/compare/${view.ids.map(encodeURIComponent).join(',')}`;
+  }
 }
 
 export function navigate(path: string): void {

@@ -1,6 +1,13 @@
 // The control API between the renderer (or any local tool) and the engine: every endpoint's method, path,
 // request and response schema, and the Server-Sent Events it streams. Both sides are typed from this file.
 import { z } from 'zod';
+import {
+  LoadRunDetailSchema,
+  LoadRunSchema,
+  LoadTestConfigSchema,
+  LoadTickSchema,
+  RunComparisonSchema,
+} from './loadTest';
 import { ImportResultSchema, ModelSummarySchema, ModelVersionSchema, StageSchema } from './modelVersion';
 import { ProviderChoiceSchema, ProviderDecisionSchema, ProviderStatusSchema } from './providers';
 import { RunResultSchema } from './runResult';
@@ -153,6 +160,19 @@ export const ServingConfigChangeSchema = z.object({
 export type ServingConfigChange = z.input<typeof ServingConfigChangeSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
+// Load tests
+
+export const LOAD_REPORT_FORMATS = ['html', 'csv', 'json'] as const;
+export const LoadReportFormatSchema = z.enum(LOAD_REPORT_FORMATS);
+export type LoadReportFormat = z.infer<typeof LoadReportFormatSchema>;
+
+export const CompareLoadTestsRequestSchema = z.object({
+  ids: z.array(z.string().min(1)).min(2, 'compare needs at least two runs').max(20, 'compare at most 20 runs at once'),
+});
+
+export const RemovedLoadTestSchema = z.object({ removed: z.string() });
+
+// ---------------------------------------------------------------------------------------------------------
 // Live events (GET /api/v1/events, text/event-stream)
 
 export const VersionTickSchema = z.object({
@@ -196,6 +216,10 @@ export const EventSchemas = {
   serving: ServingStatusSchema,
   library: z.object({ reason: z.string() }),
   log: LogLineSchema,
+  /** A running load test's last second (about one a second per run). */
+  loadtick: LoadTickSchema,
+  /** A load-test run on every state change (started, succeeded, failed, cancelled). */
+  loadrun: LoadRunSchema,
 } as const;
 export type EventName = keyof typeof EventSchemas;
 export type EventPayload<E extends EventName> = z.infer<(typeof EventSchemas)[E]>;
@@ -248,8 +272,21 @@ export const ControlApi = {
     ServingConfigChangeSchema,
     ServingConfigSchema,
   ),
+  /** Bad configs answer 400 with what was wrong; the run goes on in the background, followed by loadtick/loadrun. */
+  startLoadTest: endpoint('POST', '/loadtests', LoadTestConfigSchema, LoadRunSchema),
+  loadTests: endpoint('GET', '/loadtests', null, z.array(LoadRunSchema)),
+  loadTest: endpoint('GET', '/loadtests/:id', null, LoadRunDetailSchema),
+  cancelLoadTest: endpoint('POST', '/loadtests/:id/cancel', null, LoadRunSchema),
+  removeLoadTest: endpoint('DELETE', '/loadtests/:id', null, RemovedLoadTestSchema),
+  compareLoadTests: endpoint('POST', '/loadtests/compare', CompareLoadTestsRequestSchema, RunComparisonSchema),
+  /** Not JSON: the report file (query: format=html|csv|json, default html) as an attachment, with
+   * Content-Disposition naming the file. Handled specially by the server, like uploadImport. */
+  loadTestReport: endpoint('GET', '/loadtests/:id/report', null, z.string()),
 } as const;
 export type ControlApiName = keyof typeof ControlApi;
+/** Endpoints whose body or reply is not JSON: the server routes them itself, clients call them their own way. */
+export const NON_JSON_ENDPOINTS = ['uploadImport', 'loadTestReport'] as const satisfies readonly ControlApiName[];
+export type JsonApiName = Exclude<ControlApiName, (typeof NON_JSON_ENDPOINTS)[number]>;
 
 /** The error body every failing control call answers with. */
 export const ApiErrorSchema = z.object({ error: z.string(), code: z.string().optional() });

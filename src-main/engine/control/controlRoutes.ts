@@ -1,10 +1,18 @@
 // What each control-API endpoint does: the engine side of the contract in src-shared/contract/controlApi.ts.
 import { memoryUsage } from 'node:process';
 import { z } from 'zod';
-import type { ControlApi, ControlApiName, EngineInfo, ProviderStatus } from '../../../src-shared/contract';
+import type {
+  ControlApi,
+  ControlApiName,
+  EngineInfo,
+  JsonApiName,
+  LoadTestConfigInput,
+  ProviderStatus,
+} from '../../../src-shared/contract';
 import { APP_VERSION } from '../appVersion';
 import type { Engine } from '../engine';
 import { parseModelRef, parseVersion } from '../library/modelName';
+import type { LoadTestService } from '../loadtest/loadTestService';
 import type { RunInputs } from '../modelRunner';
 import type { SampleFiles } from '../sampleFiles';
 import { UserError } from '../userError';
@@ -17,9 +25,15 @@ export interface RouteContext<Body> {
   body: Body;
 }
 
-type BodyOf<K extends ControlApiName> = (typeof ControlApi)[K]['request'] extends z.ZodType
-  ? z.output<(typeof ControlApi)[K]['request']>
-  : undefined;
+/** Bodies the server hands over unparsed: the handler's service checks them and words its own errors. */
+export const RAW_BODY_ENDPOINTS = ['startLoadTest'] as const satisfies readonly ControlApiName[];
+type RawBodyName = (typeof RAW_BODY_ENDPOINTS)[number];
+
+type BodyOf<K extends ControlApiName> = K extends RawBodyName
+  ? unknown
+  : (typeof ControlApi)[K]['request'] extends z.ZodType
+    ? z.output<(typeof ControlApi)[K]['request']>
+    : undefined;
 type ResultOf<K extends ControlApiName> = z.input<(typeof ControlApi)[K]['response']>;
 
 export type ControlHandlers = {
@@ -36,6 +50,7 @@ export interface ControlDeps {
   /** Provider probe results once known. */
   providers: () => ProviderStatus[] | null;
   libraryChanged: (reason: string) => void;
+  loadTests: LoadTestService;
 }
 
 const versionRef = (params: RouteContext<unknown>['params']) => ({
@@ -43,7 +58,7 @@ const versionRef = (params: RouteContext<unknown>['params']) => ({
   version: parseVersion(params.version ?? ''),
 });
 
-export function controlHandlers(deps: ControlDeps): Omit<ControlHandlers, 'uploadImport'> {
+export function controlHandlers(deps: ControlDeps): Pick<ControlHandlers, JsonApiName> {
   const { engine } = deps;
   return {
     engine: (): EngineInfo => ({
@@ -116,6 +131,20 @@ export function controlHandlers(deps: ControlDeps): Omit<ControlHandlers, 'uploa
       await deps.serving.reloadIfServed(version.model);
       return servingView(engine, ref);
     },
+    startLoadTest: ({ body }) => {
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new UserError('bad-input', 'invalid load test: expected a JSON object with target and shape');
+      return deps.loadTests.start(body as LoadTestConfigInput);
+    },
+    loadTests: () => deps.loadTests.list(),
+    loadTest: ({ params }) => deps.loadTests.detail(params.id ?? ''),
+    cancelLoadTest: ({ params }) => deps.loadTests.cancel(params.id ?? ''),
+    removeLoadTest: async ({ params }) => {
+      const id = params.id ?? '';
+      await deps.loadTests.remove(id);
+      return { removed: id };
+    },
+    compareLoadTests: ({ body }) => deps.loadTests.compare(body.ids),
   };
 }
 

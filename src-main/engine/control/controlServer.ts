@@ -12,15 +12,20 @@ import { z } from 'zod';
 import {
   API_PREFIX,
   ControlApi,
+  LoadReportFormatSchema,
+  NON_JSON_ENDPOINTS,
   type ControlApiName,
   type EventName,
   type EventPayload,
+  type JsonApiName,
 } from '../../../src-shared/contract';
 import type { Engine } from '../engine';
+import { LoadTestService, type LocalEndpoint } from '../loadtest/loadTestService';
+import { startServing } from '../servingSession';
 import { ServingError } from '../serving/servingError';
 import { isUserError } from '../userError';
 import { SampleFiles } from '../sampleFiles';
-import { controlHandlers } from './controlRoutes';
+import { controlHandlers, RAW_BODY_ENDPOINTS } from './controlRoutes';
 import { EventHub } from './eventHub';
 import { JobManager } from './jobManager';
 import { LiveMonitor } from './liveMonitor';
@@ -55,6 +60,7 @@ export class ControlServer {
   readonly serving: ServingController;
   private readonly jobs: JobManager;
   private readonly monitor: LiveMonitor;
+  private readonly loadTests: LoadTestService;
   private readonly http: Server;
   private readonly router: Router<HTTPVersion.V1>;
   private readonly ui: StaticFiles | undefined;
@@ -75,6 +81,11 @@ export class ControlServer {
     this.monitor = new LiveMonitor(() => this.serving.server, {
       metrics: (tick) => this.events.publish('metrics', tick),
       requests: (entries) => this.events.publish('requests', entries),
+    });
+    this.loadTests = new LoadTestService(options.engine, {
+      onTick: (tick) => this.events.publish('loadtick', tick),
+      onRun: (run) => this.events.publish('loadrun', run),
+      localEndpoint: (ref) => this.localEndpoint(ref),
     });
     this.ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
     this.router = FindMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, maxParamLength: 512 });
@@ -104,9 +115,11 @@ export class ControlServer {
     this.events.publish(event, payload);
   }
 
-  /** Stops serving (draining), cancels jobs, closes event streams and the server. */
+  /** Stops serving (draining), cancels jobs and load tests, closes event streams and the server. */
   async close(): Promise<void> {
     this.jobs.cancelAll();
+    // Before the endpoint stops: a test sending to it would otherwise count the shutdown as failures.
+    await this.loadTests.close();
     this.monitor.stop();
     await this.serving.stop();
     this.events.close();
@@ -134,17 +147,21 @@ export class ControlServer {
       startedAt: this.startedAt,
       providers: () => providerList,
       libraryChanged: (reason) => this.events.publish('library', { reason }),
+      loadTests: this.loadTests,
     });
+    const nonJson: readonly ControlApiName[] = NON_JSON_ENDPOINTS;
+    const rawBody: readonly ControlApiName[] = RAW_BODY_ENDPOINTS;
     for (const [name, spec] of Object.entries(ControlApi) as [ControlApiName, (typeof ControlApi)[ControlApiName]][]) {
-      if (name === 'uploadImport') continue;
-      const handle = handlers[name as Exclude<ControlApiName, 'uploadImport'>] as (ctx: {
+      if (nonJson.includes(name)) continue;
+      const handle = handlers[name as JsonApiName] as (ctx: {
         params: Record<string, string | undefined>;
         query: URLSearchParams;
         body: unknown;
       }) => unknown;
       this.on(spec.method, `${API_PREFIX}${spec.path}`, (req, res, params, query) => {
         void (async () => {
-          const body = spec.request ? parseBody(spec.request, await readJson(req)) : undefined;
+          const json = spec.request ? await readJson(req) : undefined;
+          const body = spec.request && !rawBody.includes(name) ? parseBody(spec.request, json) : json;
           return handle({ params, query, body });
         })().then(
           (result) => sendJson(res, 200, result),
@@ -157,6 +174,27 @@ export class ControlServer {
         (job) => sendJson(res, 200, job),
         (error: unknown) => sendError(res, error),
       );
+    });
+    this.on('GET', `${API_PREFIX}${ControlApi.loadTestReport.path}`, (_req, res, params, query) => {
+      try {
+        const given = query.get('format') ?? 'html';
+        const format = LoadReportFormatSchema.safeParse(given);
+        if (!format.success) throw new ServingError(400, `format must be html, csv or json, not '${given}'`);
+        const report = this.loadTests.report(params.id ?? '', format.data);
+        const body = Buffer.from(report.body, 'utf8');
+        res.writeHead(200, {
+          'content-type': report.contentType,
+          'content-length': body.length,
+          'content-disposition': attachment(report.fileName),
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+          // Should the file be shown rather than saved, it runs with no access to this origin.
+          'content-security-policy': 'sandbox',
+        });
+        res.end(body);
+      } catch (error) {
+        sendError(res, error);
+      }
     });
     this.on('GET', `${API_PREFIX}/events`, (_req, res) => {
       this.events.attach(res, [
@@ -200,6 +238,40 @@ export class ControlServer {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  }
+
+  /**
+   * The endpoint a load test of a library version sends to: the Serve screen's, when it serves that version
+   * without requiring an API key (so the test measures what its clients see, settings included); otherwise a
+   * temporary one on a free loopback port with a key only this run knows, stopped when the run ends.
+   */
+  private async localEndpoint(ref: { model: string; version: number }): Promise<LocalEndpoint> {
+    const status = this.serving.status();
+    const served = status.versions.some(
+      (v) => v.model === ref.model && v.version === ref.version && v.state === 'ready' && !v.fallbackOnly,
+    );
+    if (status.state === 'running' && status.url && served && !status.apiKeyRequired) {
+      return { url: status.url, release: async () => {} };
+    }
+    const key = randomBytes(24).toString('base64url');
+    const session = await startServing(this.options.engine, {
+      host: '127.0.0.1',
+      port: 0,
+      models: [`${ref.model}:${ref.version}`],
+      apiKeys: [key],
+      allowedHosts: [],
+      corsOrigins: [],
+      log: () => {},
+    });
+    const failed = session.versions.find((v) => v.state !== 'ready');
+    if (failed) {
+      await session.stop();
+      throw new ServingError(
+        503,
+        `${ref.model}:${ref.version} could not be served for the load test: ${failed.failure ?? failed.state}`,
+      );
+    }
+    return { url: session.url, headers: { authorization: `Bearer ${key}` }, release: () => session.stop() };
   }
 
   private on(method: string, path: string, handler: Handler): void {
@@ -292,6 +364,12 @@ function parseBody(schema: z.ZodType, value: unknown): unknown {
   const issue = parsed.error.issues[0]!;
   const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   throw new ServingError(400, `invalid request: ${where}${issue.message}`);
+}
+
+/** `attachment; filename="…"` with an ASCII fallback and the exact name in RFC 5987 form. */
+function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -4,7 +4,7 @@ import type { Route } from '../router';
 const ITEMS: { href: string; label: string; match: (r: Route) => boolean }[] = [
   { href: '#/models', label: 'Models', match: (r) => r.page === 'models' || r.page === 'version' },
   { href: '#/serve', label: 'Serve', match: (r) => r.page === 'serve' },
-  { href: '#/load-test', label: 'Load test', match: (r) => r.page === 'coming' && r.title === 'Load test' },
+  { href: '#/load-test', label: 'Load test', match: (r) => r.page === 'load-test' },
   { href: '#/compare', label: 'Compare', match: (r) => r.page === 'coming' && r.title === 'Compare' },
   { href: '#/rollouts', label: 'Rollouts', match: (r) => r.page === 'coming' && r.title === 'Rollouts' },
   { href: '#/export', label: 'Export', match: (r) => r.page === 'coming' && r.title === 'Export' },

@@ -8,6 +8,8 @@ import type {
   EventName,
   EventPayload,
   Job,
+  LoadRun,
+  LoadTick,
   LogLine,
   MetricsTick,
   ModelSummary,
@@ -21,6 +23,10 @@ import { openEventStream, type ConnectionState } from '../api/events';
 const METRIC_TICKS_KEPT = 300;
 const REQUESTS_KEPT = 500;
 const LOG_LINES_KEPT = 200;
+/** Live ticks kept per running load test: the last hour (stored runs are charted from their detail). */
+const LOAD_TICKS_KEPT = 3600;
+
+const byNewest = (a: LoadRun, b: LoadRun) => b.createdAt.localeCompare(a.createdAt);
 
 export interface AppState {
   client: ApiClient | null;
@@ -37,6 +43,11 @@ export interface AppState {
   metrics: MetricsTick[];
   requests: RequestLogEntry[];
   logs: LogLine[];
+  /** Stored load-test runs, newest first (null until first read). */
+  loadRuns: LoadRun[] | null;
+  loadRunsError: string | null;
+  /** Live ticks of runs still going, by run id. */
+  loadTicks: Record<string, LoadTick[]>;
   connect(client: ApiClient): () => void;
   refreshModels(): Promise<void>;
   refreshEngine(): Promise<void>;
@@ -45,6 +56,10 @@ export interface AppState {
   /** Jobs the engine knows (e.g. an import still running when the page was reloaded). */
   refreshJobs(): Promise<void>;
   saveSettings(patch: Partial<AppSettings>): Promise<void>;
+  refreshLoadRuns(): Promise<void>;
+  /** A run the UI learned of from a call (start, cancel) before its event arrived. */
+  putLoadRun(run: LoadRun): void;
+  dropLoadRun(id: string): void;
   dismissRestart(): void;
 }
 
@@ -61,6 +76,7 @@ export const useApp = create<AppState>((set, get) => {
         void get().refreshModels();
         void get().refreshServing();
         void get().refreshJobs();
+        void get().refreshLoadRuns();
         return;
       }
       case 'metrics':
@@ -83,6 +99,19 @@ export const useApp = create<AppState>((set, get) => {
       case 'log':
         set((s) => ({ logs: [...s.logs.slice(-(LOG_LINES_KEPT - 1)), payload as LogLine] }));
         return;
+      case 'loadtick': {
+        const tick = payload as LoadTick;
+        set((s) => {
+          const ticks = s.loadTicks[tick.runId] ?? [];
+          // A second is re-sent when late answers complete it: the newer figures replace the older.
+          const kept = ticks.filter((t) => t.interval.second !== tick.interval.second).slice(-(LOAD_TICKS_KEPT - 1));
+          return { loadTicks: { ...s.loadTicks, [tick.runId]: [...kept, tick] } };
+        });
+        return;
+      }
+      case 'loadrun':
+        get().putLoadRun(payload as LoadRun);
+        return;
     }
   };
 
@@ -100,6 +129,9 @@ export const useApp = create<AppState>((set, get) => {
     metrics: [],
     requests: [],
     logs: [],
+    loadRuns: null,
+    loadRunsError: null,
+    loadTicks: {},
 
     connect(client) {
       set({ client });
@@ -142,6 +174,30 @@ export const useApp = create<AppState>((set, get) => {
     async saveSettings(patch) {
       const client = get().client;
       if (client) set({ settings: await client.call('updateSettings', { body: patch }) });
+    },
+
+    async refreshLoadRuns() {
+      const client = get().client;
+      if (!client) return;
+      try {
+        set({ loadRuns: (await client.call('loadTests')).sort(byNewest), loadRunsError: null });
+      } catch (error) {
+        set({ loadRunsError: error instanceof Error ? error.message : String(error) });
+      }
+    },
+
+    putLoadRun(run) {
+      set((s) => {
+        const others = (s.loadRuns ?? []).filter((r) => r.id !== run.id);
+        const loadTicks = { ...s.loadTicks };
+        // A finished run is charted from its stored detail; its live ticks are no longer needed.
+        if (run.state !== 'running') delete loadTicks[run.id];
+        return { loadRuns: [run, ...others].sort(byNewest), loadTicks };
+      });
+    },
+
+    dropLoadRun(id) {
+      set((s) => ({ loadRuns: (s.loadRuns ?? []).filter((r) => r.id !== id) }));
     },
 
     dismissRestart() {

@@ -1,0 +1,171 @@
+// Stored runs, newest first: open one, delete one, or tick two or more and compare them.
+import { useState } from 'react';
+import type { LoadRun } from '../../../src-shared/contract';
+import { Empty, ErrorBox, Loading } from '../components/States';
+import { loadTestPath, navigate } from '../router';
+import { useApp } from '../store/appStore';
+import { formatDate, formatMs, formatRate, shapeSummary, targetKindNote } from './describe';
+import { useLoadTestUi } from './loadTestUi';
+import { RunStateBadge } from './RunStateBadge';
+
+function DeleteCell({ run }: { run: LoadRun }) {
+  const client = useApp((s) => s.client);
+  const dropLoadRun = useApp((s) => s.dropLoadRun);
+  const toggleSelected = useLoadTestUi((s) => s.toggleSelected);
+  const selected = useLoadTestUi((s) => s.selected);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async () => {
+    if (!client) return;
+    try {
+      await client.call('removeLoadTest', { params: { id: run.id } });
+      if (selected.includes(run.id)) toggleSelected(run.id);
+      dropLoadRun(run.id);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setConfirming(false);
+    }
+  };
+  if (run.state === 'running') return <span className="muted">cancel it first</span>;
+  return (
+    <span className="row-actions">
+      {confirming ? (
+        <>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void remove()}
+            aria-label={`Confirm: delete ${run.name}`}
+            data-testid="confirm-delete"
+          >
+            Delete
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </>
+      ) : (
+        <button
+          type="button"
+          onClick={() => setConfirming(true)}
+          aria-label={`Delete ${run.name}`}
+          data-testid="delete-run"
+        >
+          Delete…
+        </button>
+      )}
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+export function RunsList() {
+  const runs = useApp((s) => s.loadRuns);
+  const error = useApp((s) => s.loadRunsError);
+  const refresh = useApp((s) => s.refreshLoadRuns);
+  const selected = useLoadTestUi((s) => s.selected);
+  const toggleSelected = useLoadTestUi((s) => s.toggleSelected);
+  const setSelected = useLoadTestUi((s) => s.setSelected);
+
+  if (runs === null) return error ? <ErrorBox error={error} onRetry={() => void refresh()} /> : <Loading what="runs" />;
+  if (runs.length === 0)
+    return (
+      <Empty title="No load tests yet">
+        Set one up under <a href={loadTestPath({ kind: 'new' })}>New test</a>: runs are kept here with their reports.
+      </Empty>
+    );
+
+  // Ticked runs that still exist and have figures, in the order they were ticked.
+  const comparable = selected.filter((id) => runs.some((r) => r.id === id && r.summary));
+  return (
+    <div className="runs-list">
+      {error && <ErrorBox error={error} onRetry={() => void refresh()} />}
+      <div className="toolbar">
+        <button
+          type="button"
+          className="primary"
+          disabled={comparable.length < 2}
+          onClick={() => navigate(loadTestPath({ kind: 'compare', ids: comparable }))}
+          data-testid="compare-selected"
+        >
+          Compare {comparable.length >= 2 ? `${comparable.length} runs` : 'runs'}
+        </button>
+        <span className="hint">
+          {comparable.length < 2
+            ? 'Tick two or more finished runs to compare them; the first ticked is the baseline.'
+            : `Baseline: ${runs.find((r) => r.id === comparable[0])?.name}`}
+        </span>
+        {selected.length > 0 && (
+          <button type="button" onClick={() => setSelected([])}>
+            Clear selection
+          </button>
+        )}
+      </div>
+      <div className="table-scroll">
+        <table className="runs-table" data-testid="runs-table">
+          <caption className="visually-hidden">Load-test runs, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="visually-hidden">Compare</span>
+              </th>
+              <th scope="col">Name</th>
+              <th scope="col">Target</th>
+              <th scope="col">Shape</th>
+              <th scope="col">State</th>
+              <th scope="col" className="num">
+                p99 (corrected)
+              </th>
+              <th scope="col" className="num">
+                Achieved
+              </th>
+              <th scope="col">Date</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <tr key={run.id} data-testid="run-row" data-run-id={run.id} data-state={run.state}>
+                <td>
+                  <input
+                    type="checkbox"
+                    checked={selected.includes(run.id)}
+                    disabled={!run.summary}
+                    onChange={() => toggleSelected(run.id)}
+                    aria-label={`Select ${run.name} for comparison`}
+                    data-testid="select-run"
+                  />
+                </td>
+                <td className="run-name">
+                  <a href={loadTestPath({ kind: 'run', id: run.id })} data-testid="open-run">
+                    {run.name}
+                  </a>
+                </td>
+                <td>
+                  {run.targetLabel}
+                  {targetKindNote(run) && <span className="muted target-kind">{targetKindNote(run)}</span>}
+                </td>
+                <td className="shape-cell">{shapeSummary(run.config)}</td>
+                <td>
+                  <RunStateBadge state={run.state} />
+                </td>
+                <td className="num">{formatMs(run.summary?.corrected.p99)}</td>
+                <td className="num">{formatRate(run.summary?.achievedRate)}</td>
+                <td className="nowrap">{formatDate(run.createdAt)}</td>
+                <td>
+                  <DeleteCell run={run} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
