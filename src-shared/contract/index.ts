@@ -6,3 +6,4 @@ export * from './runResult';
 export * from './servingSettings';
 export * from './controlApi';
 export * from './loadTest';
+export * from './datasets';
