@@ -20,8 +20,7 @@ import {
   type JsonApiName,
 } from '../../../src-shared/contract';
 import type { Engine } from '../engine';
-import { LoadTestService, type LocalEndpoint } from '../loadtest/loadTestService';
-import { startServing } from '../servingSession';
+import { LoadTestService, temporaryEndpoint, type LocalEndpoint } from '../loadtest/loadTestService';
 import { ServingError } from '../serving/servingError';
 import { isUserError } from '../userError';
 import { SampleFiles } from '../sampleFiles';
@@ -253,25 +252,7 @@ export class ControlServer {
     if (status.state === 'running' && status.url && served && !status.apiKeyRequired) {
       return { url: status.url, release: async () => {} };
     }
-    const key = randomBytes(24).toString('base64url');
-    const session = await startServing(this.options.engine, {
-      host: '127.0.0.1',
-      port: 0,
-      models: [`${ref.model}:${ref.version}`],
-      apiKeys: [key],
-      allowedHosts: [],
-      corsOrigins: [],
-      log: () => {},
-    });
-    const failed = session.versions.find((v) => v.state !== 'ready');
-    if (failed) {
-      await session.stop();
-      throw new ServingError(
-        503,
-        `${ref.model}:${ref.version} could not be served for the load test: ${failed.failure ?? failed.state}`,
-      );
-    }
-    return { url: session.url, headers: { authorization: `Bearer ${key}` }, release: () => session.stop() };
+    return temporaryEndpoint(this.options.engine, ref);
   }
 
   private on(method: string, path: string, handler: Handler): void {

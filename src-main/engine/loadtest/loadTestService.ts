@@ -657,7 +657,7 @@ class IntervalRecorder {
 // Helpers
 
 /** The default `endpoint` target: the version alone on a free loopback port, with a key only this run knows. */
-async function temporaryEndpoint(engine: Engine, ref: { model: string; version: number }): Promise<LocalEndpoint> {
+export async function temporaryEndpoint(engine: Engine, ref: { model: string; version: number }): Promise<LocalEndpoint> {
   const key = randomBytes(24).toString('base64url');
   const session = await startServing(engine, {
     host: '127.0.0.1',
@@ -673,7 +673,7 @@ async function temporaryEndpoint(engine: Engine, ref: { model: string; version: 
     await session.stop();
     throw new UserError(
       'unavailable',
-      `${ref.model}:${ref.version} could not be served: ${failed.failure ?? failed.state}`,
+      `${ref.model}:${ref.version} could not be served for the load test: ${failed.failure ?? failed.state}`,
     );
   }
   return {
