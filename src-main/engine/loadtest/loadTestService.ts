@@ -657,7 +657,10 @@ class IntervalRecorder {
 // Helpers
 
 /** The default `endpoint` target: the version alone on a free loopback port, with a key only this run knows. */
-export async function temporaryEndpoint(engine: Engine, ref: { model: string; version: number }): Promise<LocalEndpoint> {
+export async function temporaryEndpoint(
+  engine: Engine,
+  ref: { model: string; version: number },
+): Promise<LocalEndpoint> {
   const key = randomBytes(24).toString('base64url');
   const session = await startServing(engine, {
     host: '127.0.0.1',
