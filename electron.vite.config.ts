@@ -15,6 +15,12 @@ const mainEntries = {
   'engine/runtime/sessionPool': resolve('src-main/engine/runtime/sessionPool.ts'),
   'engine/onnx/encodeOnnxModel': resolve('src-main/engine/onnx/encodeOnnxModel.ts'),
   'engine/loadtest/loadGenerator': resolve('src-main/engine/loadtest/loadGenerator.ts'),
+  'engine/compare/drift/driftBetween': resolve('src-main/engine/compare/drift/driftBetween.ts'),
+  'engine/compare/drift/driftWorker': resolve('src-main/engine/compare/drift/driftWorker.ts'),
+  'engine/engine': resolve('src-main/engine/engine.ts'),
+  'engine/compare/replay/comparisonService': resolve('src-main/engine/compare/replay/comparisonService.ts'),
+  'engine/compare/replay/replayRows': resolve('src-main/engine/compare/replay/replayRows.ts'),
+  'engine/compare/replay/replayPlan': resolve('src-main/engine/compare/replay/replayPlan.ts'),
   'engine/engineProcess': resolve('src-main/engine/engineProcess.ts'),
   // Electron main (package.json "main"): forks engine/engineProcess.js in a utilityProcess.
   'desktop/main': resolve('src-main/desktop/main.ts'),

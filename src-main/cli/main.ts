@@ -12,6 +12,8 @@ import { registerRunCommand } from './commands/runCommand';
 import { registerServeCommand } from './commands/serveCommand';
 import { registerKeysCommand } from './commands/keysCommand';
 import { registerLoadtestCommand } from './commands/loadtestCommand';
+import { registerCompareCommand } from './commands/compareCommand';
+import { registerDatasetsCommand } from './commands/datasetsCommand';
 import { registerWebCommand } from './commands/webCommand';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { Output } from './output';
@@ -38,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
   registerServeCommand(program, act);
   registerKeysCommand(program, act);
   registerLoadtestCommand(program, act);
+  registerCompareCommand(program, act);
+  registerDatasetsCommand(program, act);
   registerWebCommand(program, act);
   registerProvidersCommand(program, act);
   registerInfoCommand(program, act);

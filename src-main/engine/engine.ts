@@ -3,6 +3,10 @@
 import { join } from 'node:path';
 import type { ProviderStatus } from '../../src-shared/contract';
 import { ContentStore } from './library/contentStore';
+import { DatasetFolders } from './compare/datasets/datasetFolders';
+import { DatasetLibrary } from './compare/datasets/datasetLibrary';
+import { seedDemoDatasets, type DemoDatasetSeed } from './compare/datasets/demoDatasets';
+import { DatasetRepository } from './store/datasetRepository';
 import { seedDemoLibrary, type DemoSeedResult } from './library/demoLibrary';
 import { ModelLibrary } from './library/modelLibrary';
 import { ServingConfig } from './library/servingConfig';
@@ -12,6 +16,7 @@ import { ServingRepository } from './store/servingRepository';
 import { ModelRunner } from './modelRunner';
 import { AppSettingsStore } from './appSettings';
 import { LoadTestRepository } from './store/loadTestRepository';
+import { ComparisonRepository } from './store/comparisonRepository';
 import { resolveHome } from './homeFolder';
 import { findResourcesDir } from './resourcesDir';
 import { probeProviders } from './runtime/providerProbe';
@@ -35,6 +40,9 @@ export class Engine {
   readonly apiKeys: ApiKeys;
   readonly settings: AppSettingsStore;
   readonly loadTestRuns: LoadTestRepository;
+  /** Replay datasets (import, profile, read back) and each version's reference dataset. */
+  readonly datasets: DatasetLibrary;
+  readonly comparisons: ComparisonRepository;
   private closed = false;
 
   private constructor(
@@ -48,14 +56,20 @@ export class Engine {
     readonly sweptOrphans: string[],
     library: ModelLibrary,
     meta: MetaRepository,
+    datasets: DatasetLibrary,
+    /** Demo datasets seeded at this open; null when the home already had them. */
+    readonly demoDatasets: DemoDatasetSeed | null,
   ) {
     this.library = library;
+    this.datasets = datasets;
     this.runner = new ModelRunner(library);
     this.servingConfig = new ServingConfig(new ServingRepository(db));
     this.apiKeys = new ApiKeys(new ApiKeyRepository(db));
     this.settings = new AppSettingsStore(meta);
     this.loadTestRuns = new LoadTestRepository(db);
     this.loadTestRuns.markInterrupted();
+    this.comparisons = new ComparisonRepository(db);
+    this.comparisons.markInterrupted();
   }
 
   static open(options: EngineOptions = {}): Engine {
@@ -63,11 +77,17 @@ export class Engine {
     const db = openDatabase(home, { nativeBinding: options.nativeBinding });
     try {
       const library = new ModelLibrary(new ModelRepository(db), new ContentStore(join(home, 'models')));
-      const swept = library.sweepOrphans();
+      const datasets = new DatasetLibrary(
+        new DatasetRepository(db),
+        new DatasetFolders(join(home, 'datasets')),
+        library,
+      );
+      const swept = [...library.sweepOrphans(), ...datasets.sweepOrphans()];
       const resources = (options.resourcesDir === undefined ? findResourcesDir() : options.resourcesDir) ?? null;
       const meta = new MetaRepository(db);
       const seed = resources ? seedDemoLibrary(library, meta, resources) : null;
-      return new Engine(home, db, resources, seed, swept, library, meta);
+      const demoDatasets = resources ? seedDemoDatasets(datasets, meta, resources) : null;
+      return new Engine(home, db, resources, seed, swept, library, meta, datasets, demoDatasets);
     } catch (error) {
       db.close();
       throw error;

@@ -2,11 +2,12 @@
 // bind has an API key, and returns a handle that drains everything on stop. The CLI's `serve` and the
 // desktop app both use it.
 import { networkInterfaces } from 'node:os';
-import type { ServingSettings } from '../../src-shared/contract';
+import type { LiveDriftAlert, LiveDriftSettingsInput, ServingSettings } from '../../src-shared/contract';
 import { APP_VERSION } from './appVersion';
 import type { Engine } from './engine';
 import { parseModelRef, type ModelRef } from './library/modelName';
 import { LibraryModelSource } from './libraryModelSource';
+import { LiveDriftRegistry, type LiveDriftReferenceSource } from './monitor/liveDriftRegistry';
 import { DataPlane, type DataPlaneOptions } from './serving/dataPlaneServer';
 import { ModelServer } from './serving/modelServer';
 import { hashApiKey, isLoopback } from './serving/requestGuard';
@@ -30,6 +31,10 @@ export interface ServingSessionOptions {
   overrides?: (settings: ServingSettings) => ServingSettings;
   log?: (line: string) => void;
   onRequest?: DataPlaneOptions['onRequest'];
+  /** Live drift against each version's reference dataset (sample rate, window); null turns it off. */
+  liveDrift?: LiveDriftSettingsInput | null;
+  /** A version's sampled inputs started (or stopped) drifting from its reference. */
+  onDriftAlert?: (alert: LiveDriftAlert) => void;
 }
 
 export interface ServingSession {
@@ -40,6 +45,8 @@ export interface ServingSession {
   exposedUrls: string[];
   /** Clients must send an API key: one was given, or the library holds some (`slipway keys`). */
   apiKeyRequired: boolean;
+  /** Live drift monitors of the served versions that have a reference dataset (null when turned off). */
+  liveDrift: LiveDriftRegistry | null;
   stop(): Promise<void>;
 }
 
@@ -55,7 +62,14 @@ export async function startServing(engine: Engine, options: ServingSessionOption
   }
   const source = new LibraryModelSource(engine.library, engine.servingConfig, options.overrides);
   const telemetry = new ServingTelemetry();
-  const server = new ModelServer(source, telemetry);
+  const liveDrift =
+    options.liveDrift === null
+      ? null
+      : new LiveDriftRegistry(referenceSource(engine), options.liveDrift ?? {}, (alert) => {
+          options.log?.(`slipway: ${alert.message}`);
+          options.onDriftAlert?.(alert);
+        });
+  const server = new ModelServer(source, telemetry, { inputObserver: liveDrift ?? undefined });
   const refs: ModelRef[] =
     options.models.length > 0 ? options.models.map(parseModelRef) : source.list().map((m) => ({ name: m.model }));
   const byModel = new Map<string, number[]>();
@@ -82,6 +96,7 @@ export async function startServing(engine: Engine, options: ServingSessionOption
     onRequest: options.onRequest,
   }).catch(async (error: unknown) => {
     await server.drain();
+    liveDrift?.close();
     throw listenError(error, options);
   });
   return {
@@ -90,9 +105,22 @@ export async function startServing(engine: Engine, options: ServingSessionOption
     versions: loaded,
     exposedUrls: exposed ? reachableUrls(options.host, dataPlane.port) : [],
     apiKeyRequired: keyHashes.length > 0,
+    liveDrift,
     async stop() {
       await dataPlane.close();
       await server.drain();
+      liveDrift?.close();
+    },
+  };
+}
+
+/** A version's reference dataset (bound with `slipway datasets reference`) as live drift needs it. */
+function referenceSource(engine: Engine): LiveDriftReferenceSource {
+  return {
+    referenceOf(model, version) {
+      const dataset = engine.datasets.referenceFor(model, version);
+      if (!dataset) return null;
+      return { profile: dataset.features, rowSizes: new Map(dataset.inputs.map((i) => [i.name, i.size])) };
     },
   };
 }

@@ -14,6 +14,17 @@ export const DatasetInputSchema = z.object({
   size: z.number().int().nonnegative(),
   /** True when the source held JSON booleans (stored as 0/1). */
   boolean: z.boolean().default(false),
+  /** Every present value is a whole number (what an integer model input needs). */
+  integer: z.boolean().default(false),
+  /** Smallest and largest present value over every element; null when every value is missing. */
+  min: z.number().nullable().default(null),
+  max: z.number().nullable().default(null),
+  /** Missing elements (empty CSV cells, JSON null) over every row. */
+  missing: z.number().int().nonnegative().default(0),
+  /** False when the input has more elements than are profiled one by one (its features are then not listed). */
+  profiled: z.boolean().default(true),
+  /** The CSV columns that fill it, element by element (empty for JSONL). */
+  columns: z.array(z.string()).default([]),
 });
 export type DatasetInput = z.infer<typeof DatasetInputSchema>;
 
@@ -34,6 +45,7 @@ export const FeatureProfileSchema = z.object({
   /** Flat element index within the input's per-row tensor. */
   index: z.number().int().nonnegative(),
   kind: FeatureKindSchema,
+  /** Present (non-missing) values. */
   count: z.number().int().nonnegative(),
   /** Missing values (empty CSV cells, JSON null, NaN). */
   missing: z.number().int().nonnegative(),
@@ -50,6 +62,8 @@ export const FeatureProfileSchema = z.object({
   histogram: HistogramSchema.nullable(),
   /** Value frequencies, most frequent first (categorical features; at most 100, the rest summed as "(other)"). */
   frequencies: z.array(CategoryCountSchema).nullable(),
+  /** Every present value is a whole number. */
+  integer: z.boolean().default(false),
 });
 export type FeatureProfile = z.infer<typeof FeatureProfileSchema>;
 
@@ -103,13 +117,55 @@ export const FitProblemSchema = z.object({
   /** The CSV column or JSONL key concerned, when there is one. */
   column: z.string().nullable(),
   message: z.string(),
+  /** Warnings (an extra input the model ignores, NaN into a float input) do not stop a fit. */
+  severity: z.enum(['error', 'warning']).default('error'),
 });
 export type FitProblem = z.infer<typeof FitProblemSchema>;
 
 export const DatasetFitSchema = z.object({
+  /** No problem of severity 'error'. */
   fits: z.boolean(),
   problems: z.array(FitProblemSchema),
   /** For CSV: which columns went to which input, in order. */
   mapping: z.array(z.object({ input: z.string(), columns: z.array(z.string()) })),
 });
 export type DatasetFit = z.infer<typeof DatasetFitSchema>;
+
+/** How `datasets import` reads a file (the CLI flags and the control API's body). */
+export const DatasetImportOptionsSchema = z.object({
+  /** Default: the file's stem, sanitised like a model name. */
+  name: z.string().optional(),
+  /** Default: from the extension (.jsonl/.ndjson, .csv). */
+  format: z.enum(['jsonl', 'csv']).optional(),
+  /** `column=input` rules, `*` and `?` as globs (CSV); for JSONL, `key=input` renames an input. */
+  map: z.array(z.string()).default([]),
+  /** CSV columns to leave out (globs). */
+  ignore: z.array(z.string()).default([]),
+  /** The label column / JSONL key; default `label` when present; null: no label. */
+  label: z.string().nullable().optional(),
+  /** `auto`: strings, or whole numbers with at most 100 distinct values, are classes; other numbers regression. */
+  labelKind: z.enum(['auto', 'class', 'regression']).default('auto'),
+  /** NAME[:V]: check the file against this model's inputs (and name the inputs after them). */
+  model: z.string().optional(),
+  /** Skip bad rows (each is listed) instead of stopping at the first. */
+  skipBad: z.boolean().default(false),
+});
+export type DatasetImportOptions = z.input<typeof DatasetImportOptionsSchema>;
+
+export const DatasetImportProgressSchema = z.object({
+  phase: z.enum(['reading', 'profiling', 'committing']),
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative(),
+  rows: z.number().int().nonnegative(),
+});
+export type DatasetImportProgress = z.infer<typeof DatasetImportProgressSchema>;
+
+/** A model version's reference dataset (its stored profile is what drift and live drift compare against). */
+export const DatasetReferenceSchema = z.object({
+  model: z.string(),
+  version: z.number().int().positive(),
+  datasetId: z.string(),
+  datasetName: z.string(),
+  boundAt: z.string(),
+});
+export type DatasetReference = z.infer<typeof DatasetReferenceSchema>;

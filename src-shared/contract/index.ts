@@ -7,3 +7,5 @@ export * from './servingSettings';
 export * from './controlApi';
 export * from './loadTest';
 export * from './datasets';
+export * from './comparison';
+export * from './drift';

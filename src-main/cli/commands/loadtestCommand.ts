@@ -20,7 +20,7 @@ import { formatDuration } from '../../../src-shared/units';
 import { parseModelRef } from '../../engine/library/modelName';
 import { LoadTestService, type LoadReportFormat } from '../../engine/loadtest/loadTestService';
 import { UserError } from '../../engine/userError';
-import { collect, integerOption } from '../optionParsers';
+import { collect, integerOption, parseTime } from '../optionParsers';
 import { table } from '../output';
 import type { RunAction } from '../runAction';
 import { withEngine } from '../withEngine';
@@ -563,17 +563,6 @@ function number(flag: string): (value: string) => number {
   };
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A time such as 500ms, 30s, 2m or 1h, in ms; a bare number is in `bareUnit`. */
-export function parseTime(value: string, flag: string, bareUnit: 'ms' | 's'): number {
-  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?\s*$/.exec(value);
-  if (!match) {
-    throw new UserError('bad-input', `invalid ${flag} '${value}': expected a time such as 500ms, 30s, 2m or 1h`);
-  }
-  return Number(match[1]) * UNIT_MS[match[2] ?? bareUnit]!;
-}
-
 function seconds(flag: string): (value: string) => number {
   return (value) => parseTime(value, flag, 's') / 1000;
 }
@@ -600,7 +589,7 @@ function collectDim(value: string, previous: Record<string, number>): Record<str
 // ---------------------------------------------------------------------------------------------------------
 // Output
 
-function writeFileAtomic(path: string, body: string): string {
+export function writeFileAtomic(path: string, body: string): string {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(temp, body);

@@ -6,7 +6,7 @@ import { ProviderChoiceSchema } from '../../../src-shared/contract';
 import type { ServedVersion } from '../../engine/serving/servedVersion';
 import { startServing } from '../../engine/servingSession';
 import { UserError } from '../../engine/userError';
-import { collect, integerOption } from '../optionParsers';
+import { collect, integerOption, parseTime } from '../optionParsers';
 import type { Output } from '../output';
 import { withEngine } from '../withEngine';
 import type { RunAction } from '../runAction';
@@ -32,6 +32,8 @@ interface ServeFlags {
   cacheMb?: number;
   maxQueue?: number;
   timeoutMs?: number;
+  driftSample: number;
+  driftWindow?: number;
 }
 
 export function registerServeCommand(program: Command, act: RunAction): void {
@@ -65,7 +67,7 @@ export function registerServeCommand(program: Command, act: RunAction): void {
     )
     .option('--access-log', 'print a line per request')
     .option('--log-payloads', 'also log request payloads (sampled; see --log-sample and --redact)')
-    .option('--log-sample <fraction>', 'share of requests whose payload is logged', fraction, 0.01)
+    .option('--log-sample <fraction>', 'share of requests whose payload is logged', fraction('--log-sample'), 0.01)
     .option('--redact <names>', 'comma-separated input or field names whose values are never logged')
     .option('--instances <n>', 'worker instances per version', integerOption('--instances', 1, 64))
     .option('--threads <n>', 'intra-op threads per instance', integerOption('--threads', 1, 256))
@@ -79,6 +81,15 @@ export function registerServeCommand(program: Command, act: RunAction): void {
     .option('--no-batching', 'turn dynamic batching off')
     .option('--cache-mb <n>', 'turn the response cache on with this many MB', integerOption('--cache-mb', 0, 1_000_000))
     .option('--max-queue <n>', 'requests waiting per version before 503', integerOption('--max-queue', 1, 1_000_000))
+    .option(
+      '--drift-sample <fraction>',
+      "live drift: share of served rows sampled and compared with each version's reference dataset (0: off)",
+      fraction('--drift-sample'),
+      0.1,
+    )
+    .option('--drift-window <time>', 'live drift: the sliding window compared (default 10m)', (v) =>
+      Math.round(parseTime(v, '--drift-window', 's') / 1000),
+    )
     .option('--timeout-ms <n>', 'default request deadline (0: none)', integerOption('--timeout-ms', 0, 86_400_000))
     .action(function (this: Command) {
       return act(this, (out, opts) =>
@@ -102,6 +113,10 @@ export function registerServeCommand(program: Command, act: RunAction): void {
               ? { sampleRate: flags.logSample, redact: flags.redact?.split(',') ?? [] }
               : null,
             overrides: settingsOverrides(flags),
+            liveDrift:
+              flags.driftSample > 0
+                ? { sampleRate: flags.driftSample, ...(flags.driftWindow ? { windowSeconds: flags.driftWindow } : {}) }
+                : null,
             log: (line) => process.stderr.write(`${line}\n`),
           });
           reportReady(out, session.url, session.versions, session.exposedUrls);
@@ -186,9 +201,11 @@ function untilSignal(): Promise<void> {
   });
 }
 
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1)
-    throw new UserError('bad-input', `invalid --log-sample '${value}': expected a number 0..1`);
-  return n;
+function fraction(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+      throw new UserError('bad-input', `invalid ${flag} '${value}': expected a number 0..1`);
+    return n;
+  };
 }

@@ -6,6 +6,7 @@ import { encodeFlatInput } from '../runtime/tensorCodec';
 import type { WireTensor } from '../runtime/wireTensor';
 import type { InferRequest, InferResult } from './inferRequest';
 import type { ModelSource } from './modelSource';
+import type { ServedInputObserver } from './servedInputObserver';
 import { ServedVersion, type VersionInferResult } from './servedVersion';
 import { ServingError, notFound, unavailable } from './servingError';
 import type { ServingTelemetry } from './servingTelemetry';
@@ -33,7 +34,10 @@ export class ModelServer {
   constructor(
     private readonly source: ModelSource,
     readonly telemetry: ServingTelemetry,
-    private readonly options: { providerStatuses?: readonly ProviderStatus[] } = {},
+    private readonly options: {
+      providerStatuses?: readonly ProviderStatus[];
+      inputObserver?: ServedInputObserver;
+    } = {},
   ) {}
 
   /** Loads (or reloads) a model's versions; requests keep going to the old ones until the new ones are in. */
@@ -117,6 +121,7 @@ export class ModelServer {
     const fallback = this.fallbackOf(target.model);
     // The pool takes the input buffers; a fallback version needs its own copy to run on.
     const spare = fallback.kind === 'version' && fallback.version !== target.version ? copyInputs(request) : undefined;
+    this.observe(target, request);
     try {
       const answer = await this.run(target, request, arrivalMs);
       return { result: this.result(target, request, answer.outputs), answeredBy: target, timings: answer };
@@ -124,6 +129,17 @@ export class ModelServer {
       const reason = failureReason(target, error);
       if (!reason || fallback.kind === 'none') throw asServingError(target, error);
       return this.fallback(target, fallback, spare ?? request, arrivalMs, reason, error);
+    }
+  }
+
+  /** Shows the inputs to the observer (live drift) while they are still readable here; its failures stay its own. */
+  private observe(target: ServedVersion, request: InferRequest): void {
+    const observer = this.options.inputObserver;
+    if (!observer || target.state !== 'ready') return;
+    try {
+      observer.observe(target.model, target.version, request.inputs);
+    } catch {
+      // A monitor must never fail or slow a request; it reports its own state.
     }
   }
 

@@ -19,6 +19,10 @@ describe('openDatabase', () => {
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all();
     expect(tables.map((t) => (t as { name: string }).name)).toEqual([
       'api_keys',
+      'comparison_rows',
+      'comparisons',
+      'dataset_references',
+      'datasets',
       'loadtest_intervals',
       'loadtest_runs',
       'meta',

@@ -13,11 +13,20 @@ export interface RowBatch {
   labels: (number | string | null)[];
 }
 
+/** Rows picked by index (in the order asked), laid out as in a RowBatch. */
+export interface RowSelection {
+  indices: number[];
+  inputs: Map<string, Float64Array>;
+  labels: (number | string | null)[];
+}
+
 export interface DatasetRows {
   readonly dataset: Dataset;
   /** Rows [from, from + count) in batches of at most `batchRows`, in order. */
   batches(options?: { batchRows?: number; from?: number; count?: number }): AsyncIterable<RowBatch>;
   /** Feature columns by index into `dataset.features`: every row's value (NaN where missing), in row order. */
   featureColumns(indices: readonly number[]): Promise<Float64Array[]>;
+  /** Rows by index, in the order given (repeats allowed): what the disagreement explorer shows and exports. */
+  readRows(indices: readonly number[]): Promise<RowSelection>;
   close(): Promise<void>;
 }

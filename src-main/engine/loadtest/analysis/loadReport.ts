@@ -546,7 +546,7 @@ function perSecondSection(intervals: readonly LoadInterval[]): string {
   );
 }
 
-const STYLE = `
+export const STYLE = `
 :root{color-scheme:light}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111827;background:#fff;margin:0 auto;max-width:1000px;padding:24px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}h3{font-size:15px;margin:16px 0 6px}

@@ -3,6 +3,14 @@ import type { Migration } from './migration';
 import { migration0001Library } from './0001_library';
 import { migration0002Serving } from './0002_serving';
 import { migration0003LoadTests } from './0003_loadtests';
+import { migration0004Datasets } from './0004_datasets';
+import { migration0005Comparisons } from './0005_comparisons';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001Library, migration0002Serving, migration0003LoadTests];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001Library,
+  migration0002Serving,
+  migration0003LoadTests,
+  migration0004Datasets,
+  migration0005Comparisons,
+];
 export type { Migration };
