@@ -17,6 +17,7 @@ import type {
 } from '../../../src-shared/contract';
 import { DriftTestNameSchema, PredictionRuleSchema } from '../../../src-shared/contract';
 import { formatDuration } from '../../../src-shared/units';
+import { driftVerdict } from '../../../src-shared/driftVerdict';
 import { ComparisonService } from '../../engine/compare/replay/comparisonService';
 import { decisiveTest, renderDriftHtml, TEST_NAMES } from '../../engine/compare/report/driftReport';
 import { driftBetween } from '../../engine/compare/drift/driftBetween';
@@ -478,7 +479,7 @@ function renderDrift(r: DriftReport, names: { reference: string; current: string
     ...new Set(r.features.flatMap((f) => f.tests.filter((t) => t.decisive).map((t) => TEST_NAMES[t.test]))),
   ];
   return [
-    `${names.current} against ${names.reference}: ${r.driftedFeatures} of ${r.features.length} features drifted (${pct(r.driftedShare)}) → ${r.datasetDrift ? 'DATASET DRIFT' : 'no dataset drift'} (drift at ≥ ${pct(r.options.datasetDriftShare)})`,
+    `${names.current} against ${names.reference}: ${driftVerdict(r).text.replace(/^dataset drift/, 'DATASET DRIFT')}`,
     `${r.referenceRows} reference rows, ${r.currentRows} current rows; deciding tests: ${used.join(', ') || '—'}`,
     '',
     table(header, rows),

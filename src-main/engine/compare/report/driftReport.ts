@@ -2,6 +2,7 @@
 // threshold, false-alarm rate, smallest detectable shift) with a reference-vs-current histogram for each
 // feature; used inside the comparison report and alone for `slipway drift --report`.
 import type { DriftHistogram, DriftReport, DriftTest, FeatureDrift } from '../../../../src-shared/contract';
+import { driftVerdict } from '../../../../src-shared/driftVerdict';
 import { STYLE } from '../../loadtest/analysis/loadReport';
 import { escapeHtml, formatTick } from '../../loadtest/analysis/svgChart';
 import { bars, FIGURE_COLORS } from './svgFigures';
@@ -66,9 +67,8 @@ function overlay(name: string, h: DriftHistogram): string {
 
 /** The drift section: verdict, per-feature table (most severe first) and overlays. */
 export function driftSection(report: DriftReport, title: string, id = 'drift'): string {
-  const verdict = report.datasetDrift
-    ? `<p class="error"><strong>Drift:</strong> ${report.driftedFeatures} of ${report.features.length} features drifted (${pct(report.driftedShare)}; the dataset counts as drifted at ${pct(report.options.datasetDriftShare)}).</p>`
-    : `<p class="note"><strong>No dataset drift:</strong> ${report.driftedFeatures} of ${report.features.length} features drifted (${pct(report.driftedShare)}; drift needs ${pct(report.options.datasetDriftShare)}).</p>`;
+  const { drifted, text } = driftVerdict(report);
+  const verdict = `<p class="${drifted ? 'error' : 'note'}"><strong>${drifted ? 'Drift' : 'No drift'}:</strong> ${esc(text)}.</p>`;
   const rows = report.features.map((f) => {
     const t = decisiveTest(f);
     return [
