@@ -4,6 +4,7 @@ import type { AppSettings } from '../../src-shared/contract';
 import { Rail } from './components/Rail';
 import { StatusBar } from './components/StatusBar';
 import { ComingNextPage } from './pages/ComingNextPage';
+import { ComparePage } from './pages/ComparePage';
 import { LoadTestPage } from './pages/LoadTestPage';
 import { ModelsPage } from './pages/ModelsPage';
 import { ServePage } from './pages/ServePage';
@@ -51,6 +52,7 @@ export function App() {
         {route.page === 'serve' && <ServePage />}
         {route.page === 'settings' && <SettingsPage />}
         {route.page === 'load-test' && <LoadTestPage view={route.view} />}
+        {route.page === 'compare' && <ComparePage view={route.view} />}
         {route.page === 'coming' && <ComingNextPage title={route.title} />}
       </main>
       <StatusBar />

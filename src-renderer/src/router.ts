@@ -8,14 +8,24 @@ export type Route =
   | { page: 'serve' }
   | { page: 'settings' }
   | { page: 'load-test'; view: LoadTestView }
+  | { page: 'compare'; view: CompareView }
   | { page: 'coming'; title: string };
 
 /** #/load-test (new test), #/load-test/runs, #/load-test/runs/<id>, #/load-test/compare/<id>,<id>… */
 export type LoadTestView =
   { kind: 'new' } | { kind: 'runs' } | { kind: 'run'; id: string } | { kind: 'compare'; ids: string[] };
 
+/** #/compare (new comparison), #/compare/runs, #/compare/runs/<id>, #/compare/drift, #/compare/datasets,
+ * #/compare/datasets/<id> */
+export type CompareView =
+  | { kind: 'new' }
+  | { kind: 'runs' }
+  | { kind: 'run'; id: string }
+  | { kind: 'drift' }
+  | { kind: 'datasets' }
+  | { kind: 'dataset'; id: string };
+
 export const COMING_NEXT: Record<string, string> = {
-  compare: 'Compare',
   rollouts: 'Rollouts',
   export: 'Export',
 };
@@ -28,6 +38,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'serve') return { page: 'serve' };
   if (first === 'settings') return { page: 'settings' };
   if (first === 'load-test') return { page: 'load-test', view: loadTestView(name, version) };
+  if (first === 'compare') return { page: 'compare', view: compareView(name, version) };
   if (first && COMING_NEXT[first]) return { page: 'coming', title: COMING_NEXT[first]! };
   return { page: 'models' };
 }
@@ -36,6 +47,30 @@ function loadTestView(section: string | undefined, arg: string | undefined): Loa
   if (section === 'runs') return arg ? { kind: 'run', id: arg } : { kind: 'runs' };
   if (section === 'compare' && arg) return { kind: 'compare', ids: arg.split(',').filter(Boolean) };
   return { kind: 'new' };
+}
+
+function compareView(section: string | undefined, arg: string | undefined): CompareView {
+  if (section === 'runs') return arg ? { kind: 'run', id: arg } : { kind: 'runs' };
+  if (section === 'datasets') return arg ? { kind: 'dataset', id: arg } : { kind: 'datasets' };
+  if (section === 'drift') return { kind: 'drift' };
+  return { kind: 'new' };
+}
+
+export function comparePath(view: CompareView): string {
+  switch (view.kind) {
+    case 'new':
+      return '#/compare';
+    case 'runs':
+      return '#/compare/runs';
+    case 'run':
+      return `#/compare/runs/${encodeURIComponent(view.id)}`;
+    case 'drift':
+      return '#/compare/drift';
+    case 'datasets':
+      return '#/compare/datasets';
+    case 'dataset':
+      return `#/compare/datasets/${encodeURIComponent(view.id)}`;
+  }
 }
 
 export function loadTestPath(view: LoadTestView): string {

@@ -8,6 +8,29 @@ import {
   LoadTickSchema,
   RunComparisonSchema,
 } from './loadTest';
+import {
+  ComparisonConfigSchema,
+  ComparisonSchema,
+  ComparisonSummarySchema,
+  ExplorerExportRequestSchema,
+  PredictionChoiceSchema,
+  PredictionRuleSchema,
+} from './comparison';
+import {
+  DatasetFitSchema,
+  DatasetImportOptionsSchema,
+  DatasetReferenceSchema,
+  DatasetSchema,
+  DatasetSummarySchema,
+  FitProblemSchema,
+} from './datasets';
+import {
+  DriftOptionsSchema,
+  DriftReportSchema,
+  LiveDriftAlertSchema,
+  LiveDriftSettingsSchema,
+  LiveDriftStatusSchema,
+} from './drift';
 import { ImportResultSchema, ModelSummarySchema, ModelVersionSchema, StageSchema } from './modelVersion';
 import { ProviderChoiceSchema, ProviderDecisionSchema, ProviderStatusSchema } from './providers';
 import { RunResultSchema } from './runResult';
@@ -82,16 +105,27 @@ export const SampleRowSchema = z.object({ inputs: z.record(z.string(), z.unknown
 // ---------------------------------------------------------------------------------------------------------
 // Jobs
 
+export const JobKindSchema = z.enum(['import', 'dataset-import', 'drift']);
+export type JobKind = z.infer<typeof JobKindSchema>;
+
 export const JobSchema = z.object({
   id: z.string(),
-  kind: z.enum(['import']),
+  /** import: a model file; dataset-import: a replay file; drift: a current dataset against a reference. */
+  kind: JobKindSchema,
   state: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
   /** 0..1 when known. */
   progress: z.number().min(0).max(1).nullable(),
   message: z.string(),
   createdAt: z.string(),
   error: z.string().optional(),
+  /** import: the model version. */
   result: ImportResultSchema.optional(),
+  /** dataset-import: the dataset stored. */
+  dataset: DatasetSummarySchema.optional(),
+  /** drift: the report. */
+  drift: DriftReportSchema.optional(),
+  /** A dataset import refused because the file does not fit the model it was mapped onto: one line each. */
+  problems: z.array(FitProblemSchema).optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
 
@@ -111,6 +145,14 @@ export const ServingStartRequestSchema = z.object({
   /** Required when host is not loopback (keys stored with `slipway keys` are accepted too). */
   apiKey: z.string().min(8).optional(),
   corsOrigins: z.array(z.string()).default([]),
+  /** Live drift: the share of served rows sampled (0 turns it off; default 0.1) and the window in seconds. */
+  driftSampleRate: z.number().min(0).max(1).optional(),
+  driftWindowSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 24 * 3600)
+    .optional(),
 });
 export type ServingStartRequest = z.input<typeof ServingStartRequestSchema>;
 
@@ -173,6 +215,52 @@ export const CompareLoadTestsRequestSchema = z.object({
 export const RemovedLoadTestSchema = z.object({ removed: z.string() });
 
 // ---------------------------------------------------------------------------------------------------------
+// Datasets, comparisons and drift
+
+/** A replay file on this machine to store as a dataset (desktop: from the native open dialog). */
+export const DatasetPathImportSchema = DatasetImportOptionsSchema.extend({
+  path: z.string().min(1, 'give the path of a .jsonl or .csv file'),
+});
+export type DatasetPathImport = z.input<typeof DatasetPathImportSchema>;
+
+export const RemovedDatasetSchema = z.object({ removed: z.string() });
+
+/** A version's reference dataset (what its drift and live drift are measured against); null: none set. */
+export const VersionReferenceSchema = DatasetReferenceSchema.nullable();
+export const SetReferenceRequestSchema = z.object({
+  /** Dataset name or id; null clears the reference. */
+  dataset: z.string().min(1).nullable(),
+});
+
+/** What a version predicts with: the inferred choice, or the user's override checked against the signature. */
+export const PredictionQuerySchema = z.object({
+  output: z.string().min(1).optional(),
+  rule: PredictionRuleSchema.optional(),
+});
+
+/** Drift of a current dataset against a reference: a dataset, or the reference bound to a version. */
+export const DriftRequestSchema = z
+  .object({
+    /** Dataset name or id. */
+    current: z.string().min(1, 'name the current dataset'),
+    reference: z.string().min(1).optional(),
+    /** NAME:V whose reference dataset to measure against (instead of `reference`). */
+    referenceOf: z.string().min(1).optional(),
+    options: DriftOptionsSchema.prefault({}),
+  })
+  .refine((r) => (r.reference === undefined) !== (r.referenceOf === undefined), {
+    message: 'give either reference (a dataset) or referenceOf (a version whose reference to use)',
+    path: ['reference'],
+  });
+export type DriftRequest = z.input<typeof DriftRequestSchema>;
+
+export const RemovedComparisonSchema = z.object({ removed: z.string() });
+
+export const COMPARISON_REPORT_FORMATS = ['html', 'json'] as const;
+export const ComparisonReportFormatSchema = z.enum(COMPARISON_REPORT_FORMATS);
+export type ComparisonReportFormat = z.infer<typeof ComparisonReportFormatSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
 // Live events (GET /api/v1/events, text/event-stream)
 
 export const VersionTickSchema = z.object({
@@ -206,6 +294,26 @@ export type RequestLogEntry = z.infer<typeof RequestLogEntrySchema>;
 export const LogLineSchema = z.object({ t: z.number(), level: z.enum(['info', 'warn', 'error']), message: z.string() });
 export type LogLine = z.infer<typeof LogLineSchema>;
 
+/** One served version in the live-drift feed: its reference, and its monitor's latest verdict. */
+export const LiveDriftVersionSchema = z.object({
+  model: z.string(),
+  version: z.number().int(),
+  /** The reference dataset its sampled inputs are compared with; null: none bound, so it is not monitored. */
+  reference: z.object({ datasetId: z.string(), datasetName: z.string() }).nullable(),
+  /** null until the version's first request (its monitor starts then) or when it has no reference. */
+  status: LiveDriftStatusSchema.nullable(),
+});
+export type LiveDriftVersion = z.infer<typeof LiveDriftVersionSchema>;
+
+/** Live drift of everything the endpoint serves (GET /serving/drift, and the `livedrift` event). */
+export const LiveDriftFeedSchema = z.object({
+  t: z.number(),
+  /** The endpoint's sampling and window; null while it is stopped or when live drift is off. */
+  settings: LiveDriftSettingsSchema.nullable(),
+  versions: z.array(LiveDriftVersionSchema),
+});
+export type LiveDriftFeed = z.infer<typeof LiveDriftFeedSchema>;
+
 /** Every event the stream sends, by its SSE `event:` name. */
 export const EventSchemas = {
   hello: z.object({ pid: z.number().int(), startedAt: z.string() }),
@@ -220,6 +328,14 @@ export const EventSchemas = {
   loadtick: LoadTickSchema,
   /** A load-test run on every state change (started, succeeded, failed, cancelled). */
   loadrun: LoadRunSchema,
+  /** A comparison on every state change and, while it runs, its progress (a few a second at most). */
+  comparison: ComparisonSummarySchema,
+  /** A dataset was stored or removed (imports and exports also finish as `job` events). */
+  datasets: z.object({ reason: z.string() }),
+  /** While serving: the live-drift feed whenever a verdict or the served set changes (checked every few seconds). */
+  livedrift: LiveDriftFeedSchema,
+  /** A served version's sampled inputs started drifting from its reference ("quality slipping"), or stopped. */
+  driftalert: LiveDriftAlertSchema,
 } as const;
 export type EventName = keyof typeof EventSchemas;
 export type EventPayload<E extends EventName> = z.infer<(typeof EventSchemas)[E]>;
@@ -282,10 +398,54 @@ export const ControlApi = {
   /** Not JSON: the report file (query: format=html|csv|json, default html) as an attachment, with
    * Content-Disposition naming the file. Handled specially by the server, like uploadImport. */
   loadTestReport: endpoint('GET', '/loadtests/:id/report', null, z.string()),
+  datasets: endpoint('GET', '/datasets', null, z.array(DatasetSummarySchema)),
+  /** By id or name: the schema and the per-feature profile. */
+  dataset: endpoint('GET', '/datasets/:id', null, DatasetSchema),
+  removeDataset: endpoint('DELETE', '/datasets/:id', null, RemovedDatasetSchema),
+  /** Body: the raw .jsonl/.csv bytes (web mode upload); query: fileName, and the DatasetImportOptions (map and
+   * ignore repeatable, skipBad=true). Answers a dataset-import job. */
+  uploadDataset: endpoint('POST', '/datasets/upload', null, JobSchema),
+  pathDataset: endpoint('POST', '/datasets/path', DatasetPathImportSchema, JobSchema),
+  /** How a stored dataset fits a version's inputs (fits: false with one problem per mismatch). */
+  datasetFit: endpoint('GET', '/datasets/:id/fit/:name/:version', null, DatasetFitSchema),
+  versionReference: endpoint('GET', '/models/:name/versions/:version/reference', null, VersionReferenceSchema),
+  setVersionReference: endpoint(
+    'PUT',
+    '/models/:name/versions/:version/reference',
+    SetReferenceRequestSchema,
+    VersionReferenceSchema,
+  ),
+  /** Which output a comparison predicts with: the inferred choice, or (with output/rule) the override, checked. */
+  prediction: endpoint(
+    'POST',
+    '/models/:name/versions/:version/prediction',
+    PredictionQuerySchema,
+    PredictionChoiceSchema,
+  ),
+  /** Bad configs answer 400 with what was wrong; the replay goes on in the background, followed by `comparison`. */
+  startComparison: endpoint('POST', '/comparisons', ComparisonConfigSchema, ComparisonSummarySchema),
+  comparisons: endpoint('GET', '/comparisons', null, z.array(ComparisonSummarySchema)),
+  comparison: endpoint('GET', '/comparisons/:id', null, ComparisonSchema),
+  cancelComparison: endpoint('POST', '/comparisons/:id/cancel', null, ComparisonSummarySchema),
+  removeComparison: endpoint('DELETE', '/comparisons/:id', null, RemovedComparisonSchema),
+  /** The explorer's rows of one pair (sorted by |Δ| or by flips, the top `limit`) stored as a new dataset. */
+  exportComparisonRows: endpoint('POST', '/comparisons/:id/export', ExplorerExportRequestSchema, DatasetSummarySchema),
+  /** Not JSON: the offline report (query: format=html|json, default html) as an attachment. */
+  comparisonReport: endpoint('GET', '/comparisons/:id/report', null, z.string()),
+  /** A drift job: follow its `job` events; the finished job carries the DriftReport. */
+  startDrift: endpoint('POST', '/drift', DriftRequestSchema, JobSchema),
+  liveDrift: endpoint('GET', '/serving/drift', null, LiveDriftFeedSchema),
+  /** Compares every monitored window now rather than at its next turn. */
+  evaluateLiveDrift: endpoint('POST', '/serving/drift/evaluate', null, LiveDriftFeedSchema),
 } as const;
 export type ControlApiName = keyof typeof ControlApi;
 /** Endpoints whose body or reply is not JSON: the server routes them itself, clients call them their own way. */
-export const NON_JSON_ENDPOINTS = ['uploadImport', 'loadTestReport'] as const satisfies readonly ControlApiName[];
+export const NON_JSON_ENDPOINTS = [
+  'uploadImport',
+  'loadTestReport',
+  'uploadDataset',
+  'comparisonReport',
+] as const satisfies readonly ControlApiName[];
 export type JsonApiName = Exclude<ControlApiName, (typeof NON_JSON_ENDPOINTS)[number]>;
 
 /** The error body every failing control call answers with. */

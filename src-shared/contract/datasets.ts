@@ -149,6 +149,8 @@ export const DatasetImportOptionsSchema = z.object({
   model: z.string().optional(),
   /** Skip bad rows (each is listed) instead of stopping at the first. */
   skipBad: z.boolean().default(false),
+  /** What the dataset records as its source; default: the path read (an upload names the user's file). */
+  sourceName: z.string().min(1).optional(),
 });
 export type DatasetImportOptions = z.input<typeof DatasetImportOptionsSchema>;
 

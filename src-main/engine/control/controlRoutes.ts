@@ -10,13 +10,16 @@ import type {
   ProviderStatus,
 } from '../../../src-shared/contract';
 import { APP_VERSION } from '../appVersion';
+import type { ComparisonService } from '../compare/replay/comparisonService';
 import type { Engine } from '../engine';
 import { parseModelRef, parseVersion } from '../library/modelName';
 import type { LoadTestService } from '../loadtest/loadTestService';
 import type { RunInputs } from '../modelRunner';
 import type { SampleFiles } from '../sampleFiles';
 import { UserError } from '../userError';
+import { compareHandlers } from './compareHandlers';
 import type { JobManager } from './jobManager';
+import type { LiveDriftFeedPublisher } from './liveDriftFeed';
 import type { ServingController } from './servingController';
 
 export interface RouteContext<Body> {
@@ -51,6 +54,10 @@ export interface ControlDeps {
   providers: () => ProviderStatus[] | null;
   libraryChanged: (reason: string) => void;
   loadTests: LoadTestService;
+  comparisons: ComparisonService;
+  liveDrift: LiveDriftFeedPublisher;
+  /** A dataset was stored or removed. */
+  datasetsChanged: (reason: string) => void;
 }
 
 const versionRef = (params: RouteContext<unknown>['params']) => ({
@@ -145,6 +152,7 @@ export function controlHandlers(deps: ControlDeps): Pick<ControlHandlers, JsonAp
       return { removed: id };
     },
     compareLoadTests: ({ body }) => deps.loadTests.compare(body.ids),
+    ...compareHandlers(deps),
   };
 }
 

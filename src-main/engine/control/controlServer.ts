@@ -11,22 +11,28 @@ import FindMyWay, { type HTTPVersion, type Instance as Router } from 'find-my-wa
 import { z } from 'zod';
 import {
   API_PREFIX,
+  ComparisonReportFormatSchema,
   ControlApi,
+  DatasetImportOptionsSchema,
   LoadReportFormatSchema,
   NON_JSON_ENDPOINTS,
   type ControlApiName,
+  type DatasetImportOptions,
   type EventName,
   type EventPayload,
   type JsonApiName,
 } from '../../../src-shared/contract';
+import { ComparisonService } from '../compare/replay/comparisonService';
 import type { Engine } from '../engine';
 import { LoadTestService, temporaryEndpoint, type LocalEndpoint } from '../loadtest/loadTestService';
 import { ServingError } from '../serving/servingError';
 import { isUserError } from '../userError';
 import { SampleFiles } from '../sampleFiles';
+import { comparisonSummary, startDatasetImport } from './compareHandlers';
 import { controlHandlers, RAW_BODY_ENDPOINTS } from './controlRoutes';
 import { EventHub } from './eventHub';
 import { JobManager } from './jobManager';
+import { LiveDriftFeedPublisher } from './liveDriftFeed';
 import { LiveMonitor } from './liveMonitor';
 import { ServingController } from './servingController';
 import { CONTENT_SECURITY_POLICY, StaticFiles } from './staticFiles';
@@ -60,6 +66,8 @@ export class ControlServer {
   private readonly jobs: JobManager;
   private readonly monitor: LiveMonitor;
   private readonly loadTests: LoadTestService;
+  private readonly comparisons: ComparisonService;
+  private readonly liveDrift: LiveDriftFeedPublisher;
   private readonly http: Server;
   private readonly router: Router<HTTPVersion.V1>;
   private readonly ui: StaticFiles | undefined;
@@ -76,7 +84,16 @@ export class ControlServer {
         log(message);
         this.events.publish('log', { t: Date.now(), level: 'info', message });
       },
+      driftAlert: (alert) => {
+        this.events.publish('driftalert', alert);
+        // Later, not inside the monitor's evaluation: it notifies before it records its new verdict, so reading
+        // the statuses now would evaluate it again (and alert again).
+        setImmediate(() => this.liveDrift.check());
+      },
     });
+    this.liveDrift = new LiveDriftFeedPublisher(options.engine, this.serving, (feed) =>
+      this.events.publish('livedrift', feed),
+    );
     this.monitor = new LiveMonitor(() => this.serving.server, {
       metrics: (tick) => this.events.publish('metrics', tick),
       requests: (entries) => this.events.publish('requests', entries),
@@ -85,6 +102,9 @@ export class ControlServer {
       onTick: (tick) => this.events.publish('loadtick', tick),
       onRun: (run) => this.events.publish('loadrun', run),
       localEndpoint: (ref) => this.localEndpoint(ref),
+    });
+    this.comparisons = new ComparisonService(options.engine, {
+      onChange: (comparison) => this.events.publish('comparison', comparisonSummary(comparison)),
     });
     this.ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
     this.router = FindMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, maxParamLength: 512 });
@@ -119,7 +139,9 @@ export class ControlServer {
     this.jobs.cancelAll();
     // Before the endpoint stops: a test sending to it would otherwise count the shutdown as failures.
     await this.loadTests.close();
+    await this.comparisons.close();
     this.monitor.stop();
+    this.liveDrift.stop();
     await this.serving.stop();
     this.events.close();
     await new Promise<void>((resolve) => {
@@ -147,6 +169,9 @@ export class ControlServer {
       providers: () => providerList,
       libraryChanged: (reason) => this.events.publish('library', { reason }),
       loadTests: this.loadTests,
+      comparisons: this.comparisons,
+      liveDrift: this.liveDrift,
+      datasetsChanged: (reason) => this.events.publish('datasets', { reason }),
     });
     const nonJson: readonly ControlApiName[] = NON_JSON_ENDPOINTS;
     const rawBody: readonly ControlApiName[] = RAW_BODY_ENDPOINTS;
@@ -179,21 +204,26 @@ export class ControlServer {
         const given = query.get('format') ?? 'html';
         const format = LoadReportFormatSchema.safeParse(given);
         if (!format.success) throw new ServingError(400, `format must be html, csv or json, not '${given}'`);
-        const report = this.loadTests.report(params.id ?? '', format.data);
-        const body = Buffer.from(report.body, 'utf8');
-        res.writeHead(200, {
-          'content-type': report.contentType,
-          'content-length': body.length,
-          'content-disposition': attachment(report.fileName),
-          'cache-control': 'no-store',
-          'x-content-type-options': 'nosniff',
-          // Should the file be shown rather than saved, it runs with no access to this origin.
-          'content-security-policy': 'sandbox',
-        });
-        res.end(body);
+        sendAttachment(res, this.loadTests.report(params.id ?? '', format.data));
       } catch (error) {
         sendError(res, error);
       }
+    });
+    this.on('GET', `${API_PREFIX}${ControlApi.comparisonReport.path}`, (_req, res, params, query) => {
+      try {
+        const given = query.get('format') ?? 'html';
+        const format = ComparisonReportFormatSchema.safeParse(given);
+        if (!format.success) throw new ServingError(400, `format must be html or json, not '${given}'`);
+        sendAttachment(res, this.comparisons.report(params.id ?? '', format.data));
+      } catch (error) {
+        sendError(res, error);
+      }
+    });
+    this.on('POST', `${API_PREFIX}${ControlApi.uploadDataset.path}`, (req, res, _params, query) => {
+      this.uploadDataset(req, query).then(
+        (job) => sendJson(res, 200, job),
+        (error: unknown) => sendError(res, error),
+      );
     });
     this.on('GET', `${API_PREFIX}/events`, (_req, res) => {
       this.events.attach(res, [
@@ -237,6 +267,51 @@ export class ControlServer {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  }
+
+  /**
+   * Streams an uploaded .jsonl/.csv to a temp file under the home, then imports it as a dataset-import job; the
+   * query carries the import options (map and ignore repeat).
+   */
+  private async uploadDataset(req: IncomingMessage, query: URLSearchParams) {
+    const fileName = basename(query.get('fileName') ?? '');
+    if (!fileName)
+      throw new ServingError(400, 'upload needs ?fileName=<name>.jsonl or .csv so the dataset can be named');
+    const options = parseBody(DatasetImportOptionsSchema, {
+      ...Object.fromEntries(
+        (['name', 'format', 'label', 'labelKind', 'model'] as const).flatMap((key) => {
+          const value = query.get(key);
+          return value === null ? [] : [[key, value]];
+        }),
+      ),
+      map: query.getAll('map'),
+      ignore: query.getAll('ignore'),
+      skipBad: query.get('skipBad') === 'true',
+    }) as DatasetImportOptions;
+    const dir = join(this.options.engine.home, 'uploads', randomBytes(6).toString('hex'));
+    mkdirSync(dir, { recursive: true });
+    const temp = join(dir, fileName);
+    try {
+      await pipeline(req, createWriteStream(temp));
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    try {
+      return startDatasetImport(
+        {
+          engine: this.options.engine,
+          jobs: this.jobs,
+          datasetsChanged: (reason) => this.events.publish('datasets', { reason }),
+        },
+        temp,
+        options,
+        { fileName, cleanup: () => rmSync(dir, { recursive: true, force: true }) },
+      );
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   /**
@@ -345,6 +420,21 @@ function parseBody(schema: z.ZodType, value: unknown): unknown {
   const issue = parsed.error.issues[0]!;
   const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   throw new ServingError(400, `invalid request: ${where}${issue.message}`);
+}
+
+/** A report file as a download (never rendered in this origin). */
+function sendAttachment(res: ServerResponse, report: { body: string; contentType: string; fileName: string }): void {
+  const body = Buffer.from(report.body, 'utf8');
+  res.writeHead(200, {
+    'content-type': report.contentType,
+    'content-length': body.length,
+    'content-disposition': attachment(report.fileName),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    // Should the file be shown rather than saved, it runs with no access to this origin.
+    'content-security-policy': 'sandbox',
+  });
+  res.end(body);
 }
 
 /** `attachment; filename="…"` with an ASCII fallback and the exact name in RFC 5987 form. */

@@ -1,7 +1,7 @@
-// Long work (imports now; load tests, comparisons and exports later) as jobs: an id, progress, a result or an
+// Long work (model and dataset imports, dataset exports, drift) as jobs: an id, progress, a result or an
 // error, and cancel through an AbortSignal. Every change is published so the UI shows a live progress bar.
 import { randomUUID } from 'node:crypto';
-import type { ImportResult, Job } from '../../../src-shared/contract';
+import type { FitProblem, ImportResult, Job } from '../../../src-shared/contract';
 import { isUserError } from '../userError';
 
 export interface JobContext {
@@ -12,12 +12,27 @@ export interface JobContext {
 
 const KEEP_FINISHED = 100;
 
+/** What a finished job carries besides its state: the field that fits its kind. */
+export type JobOutcome = Pick<Job, 'result' | 'dataset' | 'drift'>;
+
+/** An error that says, line by line, why a file does not fit (the job lists them beside its message). */
+function fitProblems(error: unknown): FitProblem[] | undefined {
+  if (typeof error !== 'object' || error === null || !('problems' in error)) return undefined;
+  const problems = (error as { problems: unknown }).problems;
+  return Array.isArray(problems) && problems.length > 0 ? (problems as FitProblem[]) : undefined;
+}
+
 export class JobManager {
   private readonly jobs = new Map<string, { job: Job; controller: AbortController }>();
 
   constructor(private readonly publish: (job: Job) => void) {}
 
   start(kind: Job['kind'], message: string, work: (ctx: JobContext) => Promise<ImportResult>): Job {
+    return this.startWith(kind, message, async (ctx) => ({ result: await work(ctx) }));
+  }
+
+  /** A job whose outcome is a dataset or a drift report rather than an imported model. */
+  startWith(kind: Job['kind'], message: string, work: (ctx: JobContext) => Promise<JobOutcome>): Job {
     const controller = new AbortController();
     const job: Job = {
       id: randomUUID(),
@@ -45,11 +60,12 @@ export class JobManager {
     };
     this.publish({ ...job });
     work(ctx).then(
-      (result) => this.finish(job, { state: 'succeeded', progress: 1, result }),
+      (outcome) => this.finish(job, { state: 'succeeded', progress: 1, ...outcome }),
       (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         const cancelled = controller.signal.aborted || (isUserError(error) && error.code === 'cancelled');
-        this.finish(job, { state: cancelled ? 'cancelled' : 'failed', error: message });
+        const problems = fitProblems(error);
+        this.finish(job, { state: cancelled ? 'cancelled' : 'failed', error: message, ...(problems && { problems }) });
       },
     );
     return { ...job };

@@ -1,7 +1,14 @@
 // The endpoint as the control plane drives it: start and stop a serving session, report its state, reload a
-// model whose settings changed so they take effect at once, and feed the live monitor.
-import type { ServingStartRequest, ServingStatus } from '../../../src-shared/contract';
-import { ServingStartRequestSchema } from '../../../src-shared/contract';
+// model whose settings changed so they take effect at once, and feed the live monitor and live drift.
+import type {
+  LiveDriftAlert,
+  LiveDriftSettings,
+  LiveDriftSettingsInput,
+  ServingStartRequest,
+  ServingStatus,
+} from '../../../src-shared/contract';
+import { LiveDriftSettingsSchema, ServingStartRequestSchema } from '../../../src-shared/contract';
+import type { LiveDriftRegistry } from '../monitor/liveDriftRegistry';
 import type { Engine } from '../engine';
 import type { RequestRecord } from '../serving/dataPlaneRoutes';
 import type { ModelServer } from '../serving/modelServer';
@@ -13,6 +20,7 @@ export class ServingController {
   private state: ServingStatus['state'] = 'stopped';
   private lastError: string | undefined;
   private request: ReturnType<typeof ServingStartRequestSchema.parse> | undefined;
+  private driftSettings: LiveDriftSettings | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -20,8 +28,16 @@ export class ServingController {
       changed: (status: ServingStatus) => void;
       onRequest: (r: RequestRecord) => void;
       log: (line: string) => void;
+      /** A served version's sampled inputs started (or stopped) drifting from its reference. */
+      driftAlert?: (alert: LiveDriftAlert) => void;
     },
   ) {}
+
+  /** The endpoint's live-drift monitors and their settings (null while stopped or with live drift off). */
+  get liveDrift(): { registry: LiveDriftRegistry; settings: LiveDriftSettings } | null {
+    const registry = this.session?.liveDrift;
+    return registry && this.driftSettings ? { registry, settings: this.driftSettings } : null;
+  }
 
   get server(): ModelServer | undefined {
     return this.session?.server;
@@ -33,6 +49,13 @@ export class ServingController {
     this.state = 'starting';
     this.lastError = undefined;
     this.emit();
+    const liveDrift: LiveDriftSettingsInput | null =
+      request.driftSampleRate === 0
+        ? null
+        : {
+            ...(request.driftSampleRate !== undefined ? { sampleRate: request.driftSampleRate } : {}),
+            ...(request.driftWindowSeconds !== undefined ? { windowSeconds: request.driftWindowSeconds } : {}),
+          };
     try {
       this.session = await startServing(this.engine, {
         host: request.host,
@@ -43,8 +66,11 @@ export class ServingController {
         corsOrigins: request.corsOrigins,
         log: this.hooks.log,
         onRequest: this.hooks.onRequest,
+        liveDrift,
+        onDriftAlert: this.hooks.driftAlert,
       });
       this.request = request;
+      this.driftSettings = liveDrift === null ? null : LiveDriftSettingsSchema.parse(liveDrift);
       this.state = 'running';
     } catch (error) {
       this.state = 'stopped';

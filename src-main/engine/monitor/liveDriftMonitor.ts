@@ -119,6 +119,7 @@ export class LiveDriftMonitor {
       report = driftAgainstProfile(this.profile, current, this.settings.drift);
       state = report.datasetDrift ? 'drift' : 'ok';
     }
+    let alertToSend: LiveDriftAlert | null = null;
     if (state !== 'warming-up' && state !== this.state && report && (state === 'drift' || this.state === 'drift')) {
       const alert: LiveDriftAlert = {
         kind: state === 'drift' ? 'drift-started' : 'drift-ended',
@@ -135,7 +136,7 @@ export class LiveDriftMonitor {
             ? `quality slipping — consider retraining: ${report.driftedFeatures} of ${report.features.length} features of ${this.model}:${this.version} drifted from its reference`
             : `inputs of ${this.model}:${this.version} are back in line with its reference`,
       };
-      for (const listener of this.listeners) listener(alert);
+      alertToSend = alert;
     }
     if (state !== 'warming-up') this.state = state;
     this.latest = {
@@ -148,6 +149,8 @@ export class LiveDriftMonitor {
       evaluatedAt: stamp(now),
       report,
     };
+    // Listeners run after the new state is recorded: one that reads the status must not see the old verdict.
+    if (alertToSend) for (const listener of this.listeners) listener(alertToSend);
     return this.latest;
   }
 

@@ -69,11 +69,33 @@ export class ApiClient {
     options: { name?: string; signal?: AbortSignal } = {},
   ): Promise<Job> {
     const query = new URLSearchParams({ fileName: file.name, ...(options.name ? { name: options.name } : {}) });
+    return this.sendFile('uploadImport', file, query, onProgress, options.signal);
+  }
+
+  /** Uploads a replay file (.jsonl/.csv) as a dataset-import job; `query` carries its import options. */
+  uploadDataset(
+    file: File,
+    query: URLSearchParams,
+    onProgress: (fraction: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Job> {
+    const all = new URLSearchParams(query);
+    all.set('fileName', file.name);
+    return this.sendFile('uploadDataset', file, all, onProgress, signal);
+  }
+
+  private sendFile(
+    name: 'uploadImport' | 'uploadDataset',
+    file: File,
+    query: URLSearchParams,
+    onProgress: (fraction: number) => void,
+    signal: AbortSignal | undefined,
+  ): Promise<Job> {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      signal?.addEventListener('abort', () => xhr.abort(), { once: true });
       xhr.onabort = () => reject(new ApiError(0, 'the upload was cancelled'));
-      xhr.open('POST', `${this.connection.apiBase}${API_PREFIX}${ControlApi.uploadImport.path}?${query}`);
+      xhr.open('POST', `${this.connection.apiBase}${API_PREFIX}${ControlApi[name].path}?${query}`);
       xhr.setRequestHeader('authorization', `Bearer ${this.connection.token}`);
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
       xhr.onerror = () => reject(new ApiError(0, 'the engine did not answer the upload'));

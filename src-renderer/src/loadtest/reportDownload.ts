@@ -23,7 +23,12 @@ export function attachmentName(header: string | null, fallback: string): string 
 }
 
 export async function downloadReport(client: ApiClient, runId: string, format: LoadReportFormat): Promise<string> {
-  const res = await fetch(reportUrl(client, runId, format), { headers: { authorization: `Bearer ${client.token}` } });
+  return downloadAttachment(client, reportUrl(client, runId, format), `loadtest-${runId}.${format}`);
+}
+
+/** Fetches a control-API file answer with the token and saves it under the engine's file name (else `fallback`). */
+export async function downloadAttachment(client: ApiClient, url: string, fallback: string): Promise<string> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${client.token}` } });
   if (!res.ok) {
     let message = `the report could not be made (status ${res.status})`;
     try {
@@ -34,16 +39,16 @@ export async function downloadReport(client: ApiClient, runId: string, format: L
     }
     throw new ApiError(res.status, message);
   }
-  const name = attachmentName(res.headers.get('content-disposition'), `loadtest-${runId}.${format}`);
-  const url = URL.createObjectURL(await res.blob());
+  const name = attachmentName(res.headers.get('content-disposition'), fallback);
+  const blobUrl = URL.createObjectURL(await res.blob());
   const link = document.createElement('a');
-  link.href = url;
+  link.href = blobUrl;
   link.download = name;
   link.style.display = 'none';
   document.body.append(link);
   link.click();
   link.remove();
   // Revoked after the browser has started reading it.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  setTimeout(() => URL.revokeObjectURL(blobUrl), 60_000);
   return name;
 }

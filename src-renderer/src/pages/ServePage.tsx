@@ -1,8 +1,9 @@
-// Serve: start and stop the endpoint, see what it serves and tune each version, watch its traffic live, and
-// copy example requests for a served model.
+// Serve: start and stop the endpoint, see what it serves and tune each version, watch its traffic and its inputs'
+// drift live, and copy example requests for a served model.
 import { ErrorBox, Loading } from '../components/States';
 import { EndpointPanel } from '../serve/EndpointPanel';
 import { ExamplesPanel } from '../serve/ExamplesPanel';
+import { LiveDriftPanel } from '../serve/LiveDriftPanel';
 import { LiveTraffic, ScopePicker } from '../serve/LiveTraffic';
 import { RequestLog } from '../serve/RequestLog';
 import { ServedVersionsTable } from '../serve/ServedVersionsTable';
@@ -38,6 +39,9 @@ export function ServePage() {
             <ScopePicker />
           </div>
           <LiveTraffic />
+
+          <h2 id="drift-title">Live drift</h2>
+          <LiveDriftPanel />
 
           <h2 id="log-title">Request log</h2>
           <RequestLog />

@@ -43,6 +43,9 @@ export function startProblems(ui: ServeUiState, models: readonly ModelSummary[])
   if (!isLoopbackHost(ui.host) && key === '')
     problems.push('An API key is required when the endpoint is reachable from other machines.');
   if (key !== '' && key.length < 8) problems.push('The API key needs at least 8 characters.');
+  const drift = Number(ui.driftSamplePercent);
+  if (ui.driftSamplePercent.trim() === '' || !(drift >= 0 && drift <= 100))
+    problems.push('Drift sampling is a percentage from 0 (off) to 100.');
   if (models.length === 0) problems.push('The library has no models to serve; import one on the Models screen.');
   else if (!models.some((m) => pickOf(ui.picks, m.name).on)) problems.push('Choose at least one model to serve.');
   return problems;
@@ -88,6 +91,7 @@ export function EndpointPanel() {
             .split(/[\s,]+/)
             .map((o) => o.trim())
             .filter(Boolean),
+          driftSampleRate: Number(ui.driftSamplePercent) / 100,
         },
       });
       useApp.setState({ serving: status });
@@ -207,6 +211,17 @@ export function EndpointPanel() {
             spellCheck={false}
           />
           <span className="hint">comma-separated, e.g. http://localhost:3000</span>
+        </label>
+        <label>
+          Drift sampling (% of rows)
+          <input
+            value={ui.driftSamplePercent}
+            onChange={(e) => edit({ driftSamplePercent: e.target.value })}
+            disabled={!editable}
+            inputMode="decimal"
+            data-testid="drift-sample"
+          />
+          <span className="hint">compared with each version&apos;s reference; 0 turns live drift off</span>
         </label>
 
         <fieldset className="model-picks" disabled={!editable}>

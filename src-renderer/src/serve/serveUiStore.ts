@@ -13,6 +13,8 @@ export interface ServeUiState {
   port: string;
   apiKey: string;
   corsOrigins: string;
+  /** Live drift: % of served rows sampled (0 turns it off). */
+  driftSamplePercent: string;
   /** Models not listed here are served with their default version. */
   picks: Record<string, ModelPick>;
   /** The endpoint was started with a key from this form (examples then send one). */
@@ -35,6 +37,7 @@ export const useServeUi = create<ServeUiState>((set) => ({
   port: String(DEFAULT_PORT),
   apiKey: '',
   corsOrigins: '',
+  driftSamplePercent: '10',
   picks: {},
   startedWithKey: false,
   chartModel: null,

@@ -4,12 +4,16 @@
 import { create } from 'zustand';
 import type {
   AppSettings,
+  ComparisonSummary,
+  DatasetSummary,
   EngineInfo,
   EventName,
   EventPayload,
   Job,
   LoadRun,
   LoadTick,
+  LiveDriftAlert,
+  LiveDriftFeed,
   LogLine,
   MetricsTick,
   ModelSummary,
@@ -25,8 +29,11 @@ const REQUESTS_KEPT = 500;
 const LOG_LINES_KEPT = 200;
 /** Live ticks kept per running load test: the last hour (stored runs are charted from their detail). */
 const LOAD_TICKS_KEPT = 3600;
+/** Live-drift feeds kept (one per change of verdict: hours of history at the default 30 s evaluation). */
+const LIVE_DRIFT_FEEDS_KEPT = 600;
+const DRIFT_ALERTS_KEPT = 50;
 
-const byNewest = (a: LoadRun, b: LoadRun) => b.createdAt.localeCompare(a.createdAt);
+const byNewest = (a: { createdAt: string }, b: { createdAt: string }) => b.createdAt.localeCompare(a.createdAt);
 
 export interface AppState {
   client: ApiClient | null;
@@ -48,6 +55,18 @@ export interface AppState {
   loadRunsError: string | null;
   /** Live ticks of runs still going, by run id. */
   loadTicks: Record<string, LoadTick[]>;
+  /** Stored datasets, newest first (null until first read). */
+  datasets: DatasetSummary[] | null;
+  datasetsError: string | null;
+  /** Stored comparisons, newest first, kept fresh (state and progress) from `comparison` events. */
+  comparisons: ComparisonSummary[] | null;
+  comparisonsError: string | null;
+  /** The endpoint's live-drift feed as it changed, oldest first (the last is the current one). */
+  liveDrift: LiveDriftFeed[];
+  /** Live-drift alerts (drift started or ended), newest last. */
+  driftAlerts: LiveDriftAlert[];
+  refreshLiveDrift(): Promise<void>;
+  putLiveDrift(feed: LiveDriftFeed): void;
   connect(client: ApiClient): () => void;
   refreshModels(): Promise<void>;
   refreshEngine(): Promise<void>;
@@ -60,6 +79,11 @@ export interface AppState {
   /** A run the UI learned of from a call (start, cancel) before its event arrived. */
   putLoadRun(run: LoadRun): void;
   dropLoadRun(id: string): void;
+  refreshDatasets(): Promise<void>;
+  refreshComparisons(): Promise<void>;
+  /** A comparison the UI learned of from a call (start, cancel) before its event arrived. */
+  putComparison(comparison: ComparisonSummary): void;
+  dropComparison(id: string): void;
   dismissRestart(): void;
 }
 
@@ -77,6 +101,9 @@ export const useApp = create<AppState>((set, get) => {
         void get().refreshServing();
         void get().refreshJobs();
         void get().refreshLoadRuns();
+        void get().refreshDatasets();
+        void get().refreshComparisons();
+        void get().refreshLiveDrift();
         return;
       }
       case 'metrics':
@@ -112,6 +139,18 @@ export const useApp = create<AppState>((set, get) => {
       case 'loadrun':
         get().putLoadRun(payload as LoadRun);
         return;
+      case 'comparison':
+        get().putComparison(payload as ComparisonSummary);
+        return;
+      case 'datasets':
+        void get().refreshDatasets();
+        return;
+      case 'livedrift':
+        get().putLiveDrift(payload as LiveDriftFeed);
+        return;
+      case 'driftalert':
+        set((s) => ({ driftAlerts: [...s.driftAlerts.slice(-(DRIFT_ALERTS_KEPT - 1)), payload as LiveDriftAlert] }));
+        return;
     }
   };
 
@@ -132,6 +171,12 @@ export const useApp = create<AppState>((set, get) => {
     loadRuns: null,
     loadRunsError: null,
     loadTicks: {},
+    datasets: null,
+    datasetsError: null,
+    comparisons: null,
+    comparisonsError: null,
+    liveDrift: [],
+    driftAlerts: [],
 
     connect(client) {
       set({ client });
@@ -198,6 +243,46 @@ export const useApp = create<AppState>((set, get) => {
 
     dropLoadRun(id) {
       set((s) => ({ loadRuns: (s.loadRuns ?? []).filter((r) => r.id !== id) }));
+    },
+
+    async refreshDatasets() {
+      const client = get().client;
+      if (!client) return;
+      try {
+        set({ datasets: (await client.call('datasets')).sort(byNewest), datasetsError: null });
+      } catch (error) {
+        set({ datasetsError: error instanceof Error ? error.message : String(error) });
+      }
+    },
+
+    async refreshComparisons() {
+      const client = get().client;
+      if (!client) return;
+      try {
+        set({ comparisons: (await client.call('comparisons')).sort(byNewest), comparisonsError: null });
+      } catch (error) {
+        set({ comparisonsError: error instanceof Error ? error.message : String(error) });
+      }
+    },
+
+    putComparison(comparison) {
+      set((s) => {
+        const others = (s.comparisons ?? []).filter((c) => c.id !== comparison.id);
+        return { comparisons: [comparison, ...others].sort(byNewest) };
+      });
+    },
+
+    dropComparison(id) {
+      set((s) => ({ comparisons: (s.comparisons ?? []).filter((c) => c.id !== id) }));
+    },
+
+    async refreshLiveDrift() {
+      const client = get().client;
+      if (client) get().putLiveDrift(await client.call('liveDrift'));
+    },
+
+    putLiveDrift(feed) {
+      set((s) => ({ liveDrift: [...s.liveDrift.slice(-(LIVE_DRIFT_FEEDS_KEPT - 1)), feed] }));
     },
 
     dismissRestart() {

@@ -58,6 +58,23 @@ describe('LiveDriftMonitor', () => {
     expect(alerts.map((a) => a.kind)).toEqual(['drift-started', 'drift-ended']);
   });
 
+  it('records the new verdict before telling listeners, so one that re-evaluates gets no second alert', () => {
+    const clock = { t: 1_700_000_000_000 };
+    const monitor = new LiveDriftMonitor('digits-mlp', 2, reference.dataset.features, settings, {
+      now: () => clock.t,
+      random: mulberry32(7),
+    });
+    const alerts: LiveDriftAlert[] = [];
+    monitor.onAlert((alert) => {
+      alerts.push(alert);
+      expect(monitor.status()!.state).toBe('drift');
+      if (alerts.length < 5) monitor.evaluate();
+    });
+    serve(monitor, [...drifted, ...drifted], clock);
+    expect(monitor.evaluate().state).toBe('drift');
+    expect(alerts.map((a) => a.kind)).toEqual(['drift-started']);
+  });
+
   it('samples at the set rate and keeps only sketches', () => {
     const clock = { t: 0 };
     const monitor = new LiveDriftMonitor(

@@ -269,7 +269,7 @@ export class DatasetLibrary {
     return {
       spec,
       build: { file: basename(path), labelKind: options.labelKind, skipBad: options.skipBad, signature, model },
-      identity: { id: newDatasetId(), name, format, source: path, derivedFrom: null },
+      identity: { id: newDatasetId(), name, format, source: options.sourceName ?? path, derivedFrom: null },
     };
   }
 

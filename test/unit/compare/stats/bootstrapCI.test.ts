@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCI, bootstrapIndicesCI } from '../../../../src-main/engine/compare/stats/bootstrapCI';
-import { mulberry32 } from '../../../../src-shared/seededRandom';
+import {
+  bootstrapCI,
+  bootstrapIndicesCI,
+  bootstrapMeansCI,
+} from '../../../../src-main/engine/compare/stats/bootstrapCI';
+import { mulberry32, mulberry32Indices } from '../../../../src-shared/seededRandom';
 
 const mean = (x: Float64Array) => x.reduce((a, b) => a + b, 0) / x.length;
 
@@ -48,5 +52,71 @@ describe('bootstrapCI (percentile, seeded)', () => {
   it('refuses an empty sample and a confidence outside (0, 1)', () => {
     expect(() => bootstrapCI(new Float64Array(0), mean)).toThrow(/at least one row/);
     expect(() => bootstrapCI(values, mean, { confidence: 95 })).toThrow(/confidence must be in \(0, 1\)/);
+  });
+});
+
+describe('bootstrapMeansCI (several means, one set of draws)', () => {
+  const random = mulberry32(11);
+  const rows = 300;
+  const a = Float64Array.from({ length: rows }, () => (random() < 0.8 ? 1 : 0));
+  const b = Float64Array.from({ length: rows }, () => random() * 3 - 1);
+
+  it('draws what mulberry32 draws, across calls', () => {
+    const draw = mulberry32Indices(5);
+    const reference = mulberry32(5);
+    const out = new Uint32Array(7);
+    for (let call = 0; call < 3; call++) {
+      draw(out, 13);
+      expect(Array.from(out)).toEqual(Array.from({ length: 7 }, () => Math.floor(reference() * 13)));
+    }
+  });
+
+  it('gives each row mean exactly the interval bootstrapCI gives it alone', () => {
+    const options = { iterations: 400, confidence: 0.9, seed: 4 };
+    const [ia, ib, ic] = bootstrapMeansCI(
+      [
+        { sums: a, counts: null },
+        { sums: b, counts: null },
+        { sums: b, counts: null, transform: (m) => m * m },
+      ],
+      options,
+    );
+    const alone = (values: Float64Array, f: (m: number) => number) => {
+      const ci = bootstrapCI(values, (s) => f(mean(s)), options);
+      return { lower: ci.lower, upper: ci.upper };
+    };
+    expect(ia).toEqual(alone(a, (m) => m));
+    expect(ib).toEqual(alone(b, (m) => m));
+    expect(ic).toEqual(alone(b, (m) => m * m));
+  });
+
+  it('gives block means (Σ sums / Σ counts) exactly what bootstrapIndicesCI gives them', () => {
+    const sums = Float64Array.from({ length: 40 }, () => Math.floor(random() * 20));
+    const counts = Float64Array.from({ length: 40 }, () => 20 + Math.floor(random() * 3));
+    const options = { iterations: 300, seed: 2 };
+    const [ci] = bootstrapMeansCI([{ sums, counts }], options);
+    const alone = bootstrapIndicesCI(
+      40,
+      (idx) => {
+        let s = 0;
+        let c = 0;
+        for (let i = 0; i < idx.length; i++) {
+          s += sums[idx[i]!]!;
+          c += counts[idx[i]!]!;
+        }
+        return s / c;
+      },
+      options,
+    );
+    expect(ci).toEqual({ lower: alone.lower, upper: alone.upper });
+  });
+
+  it('refuses samples of different sizes', () => {
+    expect(() =>
+      bootstrapMeansCI([
+        { sums: a, counts: null },
+        { sums: a.subarray(1), counts: null },
+      ]),
+    ).toThrow(/same number of items/);
   });
 });

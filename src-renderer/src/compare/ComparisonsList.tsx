@@ -1,0 +1,129 @@
+// Stored comparisons, newest first: open one, delete one; running ones show their progress.
+import { useState } from 'react';
+import type { ComparisonSummary } from '../../../src-shared/contract';
+import { Empty, ErrorBox, Loading } from '../components/States';
+import { formatDate } from '../loadtest/describe';
+import { comparePath } from '../router';
+import { useApp } from '../store/appStore';
+import { ComparisonStateBadge } from './ComparisonStateBadge';
+import { formatPercent, isActive } from './describe';
+
+function DeleteCell({ comparison }: { comparison: ComparisonSummary }) {
+  const client = useApp((s) => s.client);
+  const drop = useApp((s) => s.dropComparison);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async () => {
+    if (!client) return;
+    try {
+      await client.call('removeComparison', { params: { id: comparison.id } });
+      drop(comparison.id);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setConfirming(false);
+    }
+  };
+  if (isActive(comparison.state)) return <span className="muted">cancel it first</span>;
+  return (
+    <span className="row-actions">
+      {confirming ? (
+        <>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void remove()}
+            aria-label={`Confirm: delete ${comparison.name}`}
+            data-testid="confirm-delete-comparison"
+          >
+            Delete
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </>
+      ) : (
+        <button
+          type="button"
+          onClick={() => setConfirming(true)}
+          aria-label={`Delete ${comparison.name}`}
+          data-testid="delete-comparison"
+        >
+          Delete…
+        </button>
+      )}
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+export function ComparisonsList() {
+  const comparisons = useApp((s) => s.comparisons);
+  const error = useApp((s) => s.comparisonsError);
+  const refresh = useApp((s) => s.refreshComparisons);
+  if (comparisons === null)
+    return error ? <ErrorBox error={error} onRetry={() => void refresh()} /> : <Loading what="comparisons" />;
+  if (comparisons.length === 0)
+    return (
+      <Empty title="No comparisons yet">
+        Set one up under <a href={comparePath({ kind: 'new' })}>New comparison</a>: runs are kept here with their
+        reports.
+      </Empty>
+    );
+  return (
+    <div className="table-scroll">
+      <table className="runs-table" data-testid="comparisons-table">
+        <caption className="visually-hidden">Comparisons, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Versions</th>
+            <th scope="col">Dataset</th>
+            <th scope="col">State</th>
+            <th scope="col" className="num">
+              Agreement
+            </th>
+            <th scope="col">Accuracy</th>
+            <th scope="col">Date</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {comparisons.map((c) => (
+            <tr key={c.id} data-testid="comparison-row" data-id={c.id} data-state={c.state}>
+              <td className="run-name">
+                <a href={comparePath({ kind: 'run', id: c.id })} data-testid="open-comparison">
+                  {c.name}
+                </a>
+              </td>
+              <td className="versions-cell">{c.config.versions.join(' vs ')}</td>
+              <td className="dataset-cell">
+                {c.datasetName}
+                {c.referenceName && <span className="muted target-kind">reference {c.referenceName}</span>}
+              </td>
+              <td>
+                <ComparisonStateBadge state={c.state} />
+                {isActive(c.state) && (
+                  <progress max={1} value={c.progress.fraction} aria-label={`Progress of ${c.name}`} />
+                )}
+              </td>
+              <td className="num">{formatPercent(c.agreement)}</td>
+              <td className="nowrap">
+                {c.accuracies.some((a) => a !== null) ? c.accuracies.map((a) => formatPercent(a)).join(' → ') : '–'}
+              </td>
+              <td className="nowrap">{formatDate(c.createdAt)}</td>
+              <td>
+                <DeleteCell comparison={c} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+// Stored datasets, newest first: open one for its profile, or delete it.
+import { useState } from 'react';
+import type { DatasetSummary } from '../../../src-shared/contract';
+import { formatCount } from '../../../src-shared/units';
+import { Empty, ErrorBox, Loading } from '../components/States';
+import { formatDate } from '../loadtest/describe';
+import { comparePath } from '../router';
+import { useApp } from '../store/appStore';
+
+export function DeleteDatasetButton({ dataset, onDeleted }: { dataset: DatasetSummary; onDeleted?: () => void }) {
+  const client = useApp((s) => s.client);
+  const refresh = useApp((s) => s.refreshDatasets);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async () => {
+    if (!client) return;
+    try {
+      await client.call('removeDataset', { params: { id: dataset.id } });
+      await refresh();
+      onDeleted?.();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setConfirming(false);
+    }
+  };
+  return (
+    <span className="row-actions">
+      {confirming ? (
+        <>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void remove()}
+            aria-label={`Confirm: delete ${dataset.name}`}
+            data-testid="confirm-delete-dataset"
+          >
+            Delete
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </>
+      ) : (
+        <button
+          type="button"
+          onClick={() => setConfirming(true)}
+          aria-label={`Delete ${dataset.name}`}
+          data-testid="delete-dataset"
+        >
+          Delete…
+        </button>
+      )}
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+export function DatasetsList() {
+  const datasets = useApp((s) => s.datasets);
+  const error = useApp((s) => s.datasetsError);
+  const refresh = useApp((s) => s.refreshDatasets);
+  if (datasets === null)
+    return error ? <ErrorBox error={error} onRetry={() => void refresh()} /> : <Loading what="datasets" />;
+  if (datasets.length === 0)
+    return (
+      <Empty title="No datasets yet">
+        Import a JSON Lines or CSV file above; the demo files are in the app&apos;s <code>resources/data</code> folder.
+      </Empty>
+    );
+  return (
+    <div className="table-scroll">
+      <table className="datasets-table" data-testid="datasets-table">
+        <caption className="visually-hidden">Datasets, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Format</th>
+            <th scope="col" className="num">
+              Rows
+            </th>
+            <th scope="col">Inputs</th>
+            <th scope="col" className="num">
+              Features
+            </th>
+            <th scope="col">Label</th>
+            <th scope="col">Source</th>
+            <th scope="col">Imported</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {datasets.map((d) => (
+            <tr key={d.id} data-testid="dataset-row" data-dataset={d.name}>
+              <td className="run-name">
+                <a href={comparePath({ kind: 'dataset', id: d.id })} data-testid="open-dataset">
+                  {d.name}
+                </a>
+              </td>
+              <td>{d.format.toUpperCase()}</td>
+              <td className="num">{formatCount(d.rows)}</td>
+              <td>{d.inputs.join(', ')}</td>
+              <td className="num">{d.features}</td>
+              <td>{d.hasLabel ? 'yes' : 'no'}</td>
+              <td className="source-cell" title={d.source}>
+                {d.source.split(/[\\/]/).pop()}
+              </td>
+              <td className="nowrap">{formatDate(d.createdAt)}</td>
+              <td>
+                <DeleteDatasetButton dataset={d} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
