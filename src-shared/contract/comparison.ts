@@ -46,7 +46,8 @@ export const ComparisonConfigSchema = z.object({
   /** A dataset the inputs and predictions are compared with for drift (name or id). */
   reference: z.string().min(1).nullable().default(null),
   prediction: PredictionOverrideSchema.nullable().default(null),
-  /** Rows per inference request; null = automatic (256 where the batch axis is dynamic, else the fixed size). */
+  /** Rows per inference request; null = automatic (where the batch axis is dynamic: 256, more for a small model
+   * on many rows, up to 4096; else the fixed size). */
   batchSize: z.number().int().min(1).max(65_536).nullable().default(null),
   /** Rows kept per pair for the disagreement explorer (each sort). */
   explorerRows: z.number().int().min(0).max(MAX_EXPLORER_ROWS).default(50),
@@ -256,8 +257,15 @@ export const ComparisonResultsSchema = z.object({
   predictionDrift: z.array(PredictionDriftSchema).nullable(),
   /** With a reference dataset: the inputs' drift against it. */
   inputDrift: DriftReportSchema.nullable(),
-  /** Replay covers the reference rows too; drift is the input and prediction drift tests. */
-  timing: z.object({ totalMs: z.number(), replayMs: z.number(), statisticsMs: z.number(), driftMs: z.number() }),
+  /** Replay covers the reference rows too; drift is the input and prediction drift tests; start is opening a
+   * session per version (part of the total, not of replay; absent in comparisons stored before it was kept). */
+  timing: z.object({
+    totalMs: z.number(),
+    replayMs: z.number(),
+    statisticsMs: z.number(),
+    driftMs: z.number(),
+    startMs: z.number().optional(),
+  }),
 });
 export type ComparisonResults = z.infer<typeof ComparisonResultsSchema>;
 

@@ -3,20 +3,26 @@
 
 /** Code of "no class" (a failed row, or a row without a label). */
 export const NO_CLASS = -1;
+const SMALL = 1024;
 
 export class ClassCodes {
   private readonly codes = new Map<string, number>();
   /** Numbers already seen, so the per-row path makes no string. */
   private readonly numbers = new Map<number, number>();
+  private readonly small = new Int32Array(SMALL).fill(NO_CLASS);
   readonly names: string[] = [];
 
   /** The code of a numeric class (a label 3, an argmax index 3, an int64 label 3 all share it). */
   codeOfNumber(value: number): number {
+    // Small whole numbers (class indices, most labels) skip the map: this runs once per row and version.
+    const small = value >= 0 && value < SMALL && (value | 0) === value;
+    if (small && this.small[value]! >= 0) return this.small[value]!;
     let code = this.numbers.get(value);
     if (code === undefined) {
       code = this.code(String(value));
       this.numbers.set(value, code);
     }
+    if (small) this.small[value] = code;
     return code;
   }
 

@@ -58,6 +58,8 @@ export class ComparisonRecorder {
   private readonly sampleStride: number;
   private sampleCapacity: number;
   private chunkIndex = 0;
+  /** Flags by class code: 1 when some row's label is that class. */
+  private labelSeen = new Uint8Array(16);
 
   constructor(readonly setup: RecorderSetup) {
     const { rows } = setup;
@@ -96,13 +98,30 @@ export class ComparisonRecorder {
       const label = batch.labels[r];
       if (label === null || label === undefined || (typeof label === 'number' && !Number.isFinite(label))) continue;
       const row = batch.start + r;
-      this.labelCodes[row] = this.classes.codeOf(label);
+      const code = this.classes.codeOf(label);
+      this.labelCodes[row] = code;
+      this.markLabel(code);
       const value = typeof label === 'number' ? label : Number(label);
       if (Number.isFinite(value) && (typeof label === 'number' || label.trim() !== '')) this.labelValues[row] = value;
       this.labelledRows++;
     }
+    for (const v of this.versions) v.scoreLabels(batch.start, batch.count, this.labelCodes);
     for (const pair of this.pairs) pair.add(batch, chunk.versions, this.labelCodes);
     this.sample(chunk);
+  }
+
+  /** Whether some row's label is class `code`. */
+  hasLabel(code: number): boolean {
+    return code >= 0 && code < this.labelSeen.length && this.labelSeen[code] === 1;
+  }
+
+  private markLabel(code: number): void {
+    if (code >= this.labelSeen.length) {
+      const grown = new Uint8Array(Math.max(code + 1, 2 * this.labelSeen.length));
+      grown.set(this.labelSeen);
+      this.labelSeen = grown;
+    }
+    this.labelSeen[code] = 1;
   }
 
   /** Every k-th row that every version answered, for each distance output. */

@@ -25,7 +25,7 @@ import {
 import { ELEMENT_TYPE_INFO, isElementType } from '../../../../src-shared/elementTypes';
 import type { Engine } from '../../engine';
 import { parseModelRef } from '../../library/modelName';
-import { SessionPool } from '../../runtime/sessionPool';
+import { SessionPool, type SessionPoolOptions } from '../../runtime/sessionPool';
 import { UserError } from '../../userError';
 import type { DatasetRows } from '../datasets/datasetRows';
 import { fitDataset } from '../datasets/fitDataset';
@@ -37,7 +37,7 @@ import { ClassCodes } from './classCodes';
 import type { ComparisonDatasets } from './comparisonDatasets';
 import { ComparisonRecorder, type RecorderPair } from './comparisonRecorder';
 import { FLIP } from './pairRows';
-import { DEFAULT_BATCH_ROWS, planVersion, type VersionPlan } from './replayPlan';
+import { automaticBatchRows, planVersion, type VersionPlan } from './replayPlan';
 import { cancelledError, replayRows, type ReplayVersion } from './replayRows';
 import { summarizeComparison, type VersionFacts } from './summarizeComparison';
 import { VersionPredictions } from './versionPredictions';
@@ -94,7 +94,7 @@ const PROGRESS_EVERY_MS = 200;
 
 export class ComparisonService {
   private readonly active = new Map<string, Active>();
-  /** Comparisons run one after another: each uses every core. */
+  /** Comparisons run one after another, each after the last one's sessions closed: each uses every core. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -142,7 +142,8 @@ export class ComparisonService {
     }
     const run = new ComparisonRun(this.engine, comparison, prepared, this.options, options.onProgress);
     const done = this.queue.then(() => run.execute()).finally(() => this.active.delete(comparison.id));
-    this.queue = done.catch(() => {});
+    // The next comparison starts once this one's sessions are closed: each uses every core.
+    this.queue = done.catch(() => {}).then(() => run.released);
     this.active.set(comparison.id, { cancel: () => run.cancel(), done });
     this.options.onChange?.(comparison);
     return comparison;
@@ -238,6 +239,8 @@ export class ComparisonService {
     const all = [...this.active.values()];
     for (const a of all) a.cancel();
     await Promise.all(all.map((a) => a.done.catch(() => {})));
+    // The last run's sessions may still be closing after its result was stored.
+    await this.queue;
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -261,12 +264,16 @@ export class ComparisonService {
     try {
       if (config.reference !== null) reference = await datasets.open(config.reference);
       const prepared: PreparedVersion[] = [];
+      const automatic = automaticBatchRows(
+        versions.map((v) => v.version),
+        reference ? [dataset.dataset, reference.dataset] : [dataset.dataset],
+      );
       for (const { ref, version } of versions) {
         const signature: ModelSignature = { inputs: version.inspection.inputs, outputs: version.inspection.outputs };
         for (const rows of reference ? [dataset, reference] : [dataset]) checkFit(rows.dataset, ref, signature);
         const prediction = choosePrediction(signature, config.prediction);
-        const plan = planVersion(ref, signature, dataset.dataset, config.batchSize);
-        if (reference) planVersion(ref, signature, reference.dataset, config.batchSize);
+        const plan = planVersion(ref, signature, dataset.dataset, config.batchSize, automatic);
+        if (reference) planVersion(ref, signature, reference.dataset, config.batchSize, automatic);
         prepared.push({ ref, version, signature, prediction, plan, outputs: readableOutputs(signature) });
       }
       const fixed = Math.max(...prepared.map((v) => (v.plan.padded ? v.plan.batchRows : 1)));
@@ -276,7 +283,7 @@ export class ComparisonService {
         reference,
         versions: prepared,
         pairs: prepared.slice(1).map((_, k) => pairOutputs(prepared[0]!, prepared[k + 1]!, k + 1)),
-        chunkRows: Math.max(config.batchSize ?? DEFAULT_BATCH_ROWS, fixed),
+        chunkRows: Math.max(config.batchSize ?? automatic, fixed),
       };
     } catch (error) {
       await dataset.close().catch(() => {});
@@ -284,6 +291,27 @@ export class ComparisonService {
       throw error;
     }
   }
+}
+
+/**
+ * How a comparison opens each version's pool (bench/compare.mjs opens its pure-inference baseline the same way):
+ * the cores shared among the versions, the version's provider, and no idle spin — replay keeps requests queued
+ * for every instance, so a worker that polls for the next one only takes CPU from the thread that feeds it.
+ */
+export function comparisonPoolOptions(
+  engine: Engine,
+  version: ModelVersion,
+  versions: number,
+  options: Pick<ComparisonServiceOptions, 'instances' | 'intraOpThreads'> = {},
+): SessionPoolOptions {
+  return {
+    modelPath: engine.library.filePath(version),
+    instances: options.instances ?? 1,
+    intraOpThreads: options.intraOpThreads ?? Math.max(1, Math.floor(availableParallelism() / versions)),
+    provider: engine.servingConfig.effective(version).settings.provider,
+    weightBytes: version.inspection.parameterBytes,
+    spinMicros: 0,
+  };
 }
 
 /** Refuses a dataset that does not fit a version, naming every problem (warnings do not stop it). */
@@ -301,6 +329,8 @@ class ComparisonRun {
   private readonly abort = new AbortController();
   private progress: ComparisonProgress;
   private lastPublished = 0;
+  /** Resolves when this run's sessions are closed (after its result is stored). */
+  released: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly engine: Engine,
@@ -320,22 +350,15 @@ class ComparisonRun {
     const repo = this.engine.comparisons;
     const started = performance.now();
     const pools: SessionPool[] = [];
-    let closing: Promise<unknown> | null = null;
     let outcome: Parameters<typeof repo.finish>[1];
     try {
       if (this.abort.signal.aborted) throw cancelledError();
       this.report('loading', 0, 'starting a session for each version', true);
+      const startStarted = performance.now();
       const { versions, dataset, reference } = this.prepared;
-      const threads = this.options.intraOpThreads ?? Math.max(1, Math.floor(availableParallelism() / versions.length));
       const opened = await Promise.allSettled(
         versions.map((v) =>
-          SessionPool.open({
-            modelPath: this.engine.library.filePath(v.version),
-            instances: this.options.instances ?? 1,
-            intraOpThreads: threads,
-            provider: this.engine.servingConfig.effective(v.version).settings.provider,
-            weightBytes: v.version.inspection.parameterBytes,
-          }),
+          SessionPool.open(comparisonPoolOptions(this.engine, v.version, versions.length, this.options)),
         ),
       );
       for (const o of opened) if (o.status === 'fulfilled') pools.push(o.value);
@@ -344,6 +367,7 @@ class ComparisonRun {
         const why = (opened[unloaded] as PromiseRejectedResult).reason as Error;
         throw new Error(`${versions[unloaded]!.ref} could not be loaded: ${why.message}`);
       }
+      const startMs = performance.now() - startStarted;
       if (this.abort.signal.aborted) throw cancelledError();
       const replayVersions: ReplayVersion[] = versions.map((v, k) => ({
         ref: v.ref,
@@ -374,8 +398,6 @@ class ComparisonRun {
       }
       const replayMs = performance.now() - replayStarted;
       const providers = pools.map((p) => p.decision.actual);
-      // The workers wind down while the statistics are computed.
-      closing = Promise.all(pools.splice(0).map((p) => p.close()));
 
       this.report('statistics', this.progress.rowsTotal, 'computing statistics', true);
       const statsStarted = performance.now();
@@ -413,6 +435,7 @@ class ComparisonRun {
           replayMs,
           statisticsMs,
           driftMs: performance.now() - driftStarted,
+          startMs,
         },
       };
       const failed = summary.versions.find((v) => v.rows === 0 && v.errors > 0);
@@ -437,11 +460,14 @@ class ComparisonRun {
         finishedAt: new Date().toISOString(),
       };
     } finally {
-      await Promise.all(pools.map((p) => p.close().catch(() => {})));
-      await closing?.catch(() => {});
       await closeRows(this.prepared);
     }
-    repo.finish(this.comparison.id, outcome);
+    // The sessions wind down once the result is stored (the next comparison waits for them: see released).
+    try {
+      repo.finish(this.comparison.id, outcome);
+    } finally {
+      this.released = Promise.all(pools.map((p) => p.close().catch(() => {}))).then(() => {});
+    }
     this.comparison = repo.get(this.comparison.id) ?? {
       ...this.comparison,
       state: outcome.state,

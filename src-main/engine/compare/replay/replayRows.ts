@@ -1,6 +1,7 @@
-// Paired replay: reads a dataset in chunks and runs every chunk through every version's session pool (each in
-// its own request size), a few chunks in flight so the workers never wait on this thread; hands each chunk's
-// outputs, in row order, to the caller, who keeps what it needs and lets the rest go.
+// Paired replay: reads a dataset in large runs of rows, cuts them into chunks and runs every chunk through every
+// version's session pool (each in its own request size), a few chunks in flight so the workers never wait on
+// this thread; hands each chunk's outputs, in row order, to the caller, who keeps what it needs and lets the
+// rest go — while the pools work on the chunks after it.
 import type { ElementType } from '../../../../src-shared/elementTypes';
 import { fromFloat16Array } from '../../runtime/float16';
 import type { PoolRunResult } from '../../runtime/sessionPool';
@@ -68,6 +69,11 @@ export interface ReplaySummary {
   wallMs: number;
 }
 
+/** Rows read from the dataset at once are about this many bytes (a whole number of chunks, at least one). */
+export const READ_BYTES = 4 * 1024 * 1024;
+/** Chunks in flight at once unless told otherwise: each pool always has the next requests waiting. */
+export const DEFAULT_REPLAY_DEPTH = 4;
+
 export function cancelledError(): UserError {
   return new UserError('cancelled', 'the comparison was cancelled');
 }
@@ -77,7 +83,7 @@ export async function replayRows(
   versions: readonly ReplayVersion[],
   options: ReplayOptions,
 ): Promise<ReplaySummary> {
-  const depth = Math.max(1, options.depth ?? 4);
+  const depth = Math.max(1, options.depth ?? DEFAULT_REPLAY_DEPTH);
   const started = performance.now();
   const pending = new Map<number, Promise<ReplayChunk>>();
   let next = 0;
@@ -89,15 +95,16 @@ export async function replayRows(
     rowsDone += chunk.batch.count;
     options.onChunk?.(chunk);
   };
+  const chunkRows = Math.max(1, Math.floor(options.chunkRows));
+  const rowBytes = rows.dataset.inputs.reduce((sum, input) => sum + input.size * 8, 8);
+  const readRows = chunkRows * Math.max(1, Math.floor(READ_BYTES / (rowBytes * chunkRows)));
   try {
-    for await (const batch of rows.batches({
-      batchRows: options.chunkRows,
-      from: options.from,
-      count: options.count,
-    })) {
-      if (options.signal?.aborted) break;
-      pending.set(next++, runChunk(batch, versions));
-      if (pending.size >= depth) await deliver();
+    reading: for await (const run of rows.batches({ batchRows: readRows, from: options.from, count: options.count })) {
+      for (let at = 0; at < run.count; at += chunkRows) {
+        if (options.signal?.aborted) break reading;
+        pending.set(next++, runChunk(sliceBatch(run, at, Math.min(chunkRows, run.count - at)), versions));
+        if (pending.size >= depth) await deliver();
+      }
     }
     while (pending.size > 0 && !options.signal?.aborted) await deliver();
   } finally {
@@ -106,6 +113,17 @@ export async function replayRows(
   }
   if (options.signal?.aborted) throw cancelledError();
   return { rows: rowsDone, chunks: delivered, wallMs: performance.now() - started };
+}
+
+/** Rows [at, at + count) of a batch as a batch of their own (views into its arrays, no copies). */
+function sliceBatch(batch: RowBatch, at: number, count: number): RowBatch {
+  if (at === 0 && count === batch.count) return batch;
+  const inputs = new Map<string, Float64Array>();
+  for (const [name, values] of batch.inputs) {
+    const size = values.length / batch.count;
+    inputs.set(name, values.subarray(at * size, (at + count) * size));
+  }
+  return { start: batch.start + at, count, inputs, labels: batch.labels.slice(at, at + count) };
 }
 
 function runChunk(batch: RowBatch, versions: readonly ReplayVersion[]): Promise<ReplayChunk> {

@@ -1,6 +1,8 @@
 // Turns what a comparison recorded into its results: per version accuracy (or MAE/RMSE) and latency, per pair
 // agreement, κ, the flip matrix, McNemar, flips, |Δ| and distribution distance per output, paired latency,
-// the explorer — every interval a seeded percentile bootstrap — and the conventions said in words.
+// the explorer — every interval a seeded percentile bootstrap — and the conventions said in words. Most of it
+// comes from what the recorder tallied while rows streamed past, so what is left here is O(blocks), not O(rows),
+// but for one pass per compared output for its |Δ| quantiles (see DeltaTally).
 import type {
   BootstrapSettings,
   Estimate,
@@ -9,14 +11,14 @@ import type {
   PairResult,
   VersionResult,
 } from '../../../../src-shared/contract';
-import { bootstrapCI, bootstrapIndicesCI } from '../stats/bootstrapCI';
-import { cohenKappa } from '../stats/cohenKappa';
-import { linearQuantile } from '../stats/histogramCounts';
+import { bootstrapMeansCI, type MeanSample } from '../stats/bootstrapCI';
 import { MCNEMAR_EXACT_BELOW, mcnemar } from '../stats/mcnemar';
 import { wassersteinDistance } from '../stats/wasserstein';
-import { NO_CLASS, type ClassCodes } from './classCodes';
+import type { ClassCodes } from './classCodes';
 import { DISTANCE_SAMPLE_ROWS, type ComparisonRecorder, type OutputSample } from './comparisonRecorder';
-import type { PairRows } from './pairRows';
+import type { JointCounts } from './jointCounts';
+import type { OutputRows, PairRows } from './pairRows';
+import type { RunningSums } from './runningSums';
 import type { VersionPredictions } from './versionPredictions';
 
 /** Up to this many rows the bootstrap resamples rows; above, blocks of consecutive rows (see blockCount). */
@@ -49,28 +51,30 @@ export function summarizeComparison(
   const matches = labelsMatchPredictions(recorder);
   const versions = recorder.versions.map((v, k) => versionResult(recorder, v, facts[k]!, estimate, matches));
   const pairs = recorder.pairs.map((p) => pairResult(recorder, p, estimate, matches));
+  estimate.resolve();
   return { versions, pairs, conventions: conventions(recorder, facts, bootstrap, matches) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Intervals
 
-/** Means with percentile bootstrap intervals, paired by construction (the caller passes per-row differences). */
+/**
+ * Means with percentile bootstrap intervals, paired by construction (the caller passes per-row differences).
+ * Each mean's value is known at once; its bounds are filled in by resolve(), which resamples every mean over
+ * the same number of items together (the seeded draws depend only on that number, so sharing them changes
+ * nothing but the cost).
+ */
 class Estimator {
+  private readonly pending = new Map<number, { estimate: Estimate; sample: MeanSample }[]>();
+
   constructor(private readonly settings: BootstrapSettings) {}
 
-  /** mean(values) (or transform(mean)) with its interval; null bounds below two values. */
-  mean(values: Float64Array, transform: (mean: number) => number = (m) => m): Estimate {
+  /** mean(values) (or transform(mean)); null bounds below two values. */
+  mean(values: Float64Array, transform?: (mean: number) => number): Estimate {
     const n = values.length;
     let sum = 0;
     for (let i = 0; i < n; i++) sum += values[i]!;
-    const value = transform(sum / n);
-    if (n < 2) return { value, low: null, high: null };
-    const options = this.settings;
-    if (n <= ROW_BOOTSTRAP_MAX) {
-      const ci = bootstrapCI(values, (s) => transform(meanOf(s)), options);
-      return { value, low: ci.lower, high: ci.upper };
-    }
+    if (n <= ROW_BOOTSTRAP_MAX) return this.defer(n, sum, { sums: values, counts: null, transform });
     // Non-overlapping blocks of consecutive rows: the statistic over resampled blocks is Σ sums / Σ counts.
     const size = Math.ceil(n / BOOTSTRAP_BLOCKS);
     const blocks = Math.ceil(n / size);
@@ -81,27 +85,56 @@ class Estimator {
       sums[b]! += values[i]!;
       counts[b]!++;
     }
-    const ci = bootstrapIndicesCI(
-      blocks,
-      (idx) => {
-        let s = 0;
-        let c = 0;
-        for (let i = 0; i < idx.length; i++) {
-          s += sums[idx[i]!]!;
-          c += counts[idx[i]!]!;
-        }
-        return transform(s / c);
-      },
-      options,
-    );
-    return { value, low: ci.lower, high: ci.upper };
+    return this.defer(n, sum, { sums, counts, transform });
   }
-}
 
-function meanOf(values: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]!;
-  return sum / values.length;
+  /** The same for whole-number values kept as running sums (sums of whole numbers are exact in any order). */
+  meanOf(series: RunningSums): Estimate {
+    const n = series.length;
+    const sum = series.total;
+    if (n <= ROW_BOOTSTRAP_MAX) {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) values[i] = series.sum(i, i + 1);
+      return this.defer(n, sum, { sums: values, counts: null });
+    }
+    const size = Math.ceil(n / BOOTSTRAP_BLOCKS);
+    const blocks = Math.ceil(n / size);
+    const sums = new Float64Array(blocks);
+    const counts = new Float64Array(blocks);
+    for (let b = 0; b < blocks; b++) {
+      const from = b * size;
+      const to = Math.min(n, from + size);
+      sums[b] = series.sum(from, to);
+      counts[b] = to - from;
+    }
+    return this.defer(n, sum, { sums, counts });
+  }
+
+  /** Fills in every pending interval. */
+  resolve(): void {
+    for (const group of this.pending.values()) {
+      const intervals = bootstrapMeansCI(
+        group.map((g) => g.sample),
+        this.settings,
+      );
+      group.forEach((g, k) => {
+        g.estimate.low = intervals[k]!.lower;
+        g.estimate.high = intervals[k]!.upper;
+      });
+    }
+    this.pending.clear();
+  }
+
+  private defer(n: number, sum: number, sample: MeanSample): Estimate {
+    const value = sample.transform ? sample.transform(sum / n) : sum / n;
+    const estimate: Estimate = { value, low: null, high: null };
+    if (n < 2) return estimate;
+    const items = sample.sums.length;
+    const group = this.pending.get(items) ?? [];
+    group.push({ estimate, sample });
+    this.pending.set(items, group);
+    return estimate;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -110,12 +143,10 @@ function meanOf(values: Float64Array): number {
 /** Whether any label names a class some version predicts (else labels and predictions speak different codes). */
 function labelsMatchPredictions(recorder: ComparisonRecorder): boolean {
   if (recorder.labelledRows === 0) return false;
-  const predicted = new Uint8Array(recorder.classes.names.length);
-  for (const v of recorder.versions) {
-    if (!v.codes) return true;
-    for (let row = 0; row < v.codes.length; row++) if (v.ok[row]) predicted[v.codes[row]!] = 1;
+  if (recorder.versions.some((v) => !v.codes)) return true;
+  for (let code = 0; code < recorder.classes.names.length; code++) {
+    if (recorder.hasLabel(code) && recorder.versions.some((v) => v.predicts(code))) return true;
   }
-  for (const code of recorder.labelCodes) if (code !== NO_CLASS && predicted[code]) return true;
   return false;
 }
 
@@ -130,14 +161,9 @@ function versionResult(
   let mae: Estimate | null = null;
   let rmse: Estimate | null = null;
   let labelledRows = 0;
-  if (v.codes) {
-    const correct = new Float64Array(v.ok.length);
-    for (let row = 0; row < v.ok.length; row++) {
-      const label = recorder.labelCodes[row]!;
-      if (!v.ok[row] || label === NO_CLASS) continue;
-      correct[labelledRows++] = v.codes[row] === label ? 1 : 0;
-    }
-    if (labelsMatch && labelledRows > 0) accuracy = estimate.mean(correct.subarray(0, labelledRows));
+  if (v.correct) {
+    labelledRows = v.correct.length;
+    if (labelsMatch && labelledRows > 0) accuracy = estimate.meanOf(v.correct);
   } else {
     const abs: number[] = [];
     const squares: number[] = [];
@@ -212,10 +238,7 @@ function pairResult(
 ): PairResult {
   const a = pair.baseline;
   const b = pair.candidate;
-  const all = new Int32Array(a.ok.length);
-  let rows = 0;
-  for (let row = 0; row < a.ok.length; row++) if (a.ok[row] && b.ok[row]) all[rows++] = row;
-  const both = all.subarray(0, rows);
+  const rows = pair.bothRows;
 
   let agreement: Estimate | null = null;
   let disagreements = 0;
@@ -223,24 +246,17 @@ function pairResult(
   let flipMatrix: FlipMatrix | null = null;
   let labels: PairResult['labels'] = null;
   let regressionLabels: PairResult['regressionLabels'] = null;
-  if (a.codes && b.codes && rows > 0) {
-    const codesA = new Int32Array(rows);
-    const codesB = new Int32Array(rows);
-    const agree = new Float64Array(rows);
-    both.forEach((row, i) => {
-      codesA[i] = a.codes![row]!;
-      codesB[i] = b.codes![row]!;
-      agree[i] = codesA[i] === codesB[i] ? 1 : 0;
-      if (!agree[i]) disagreements++;
-    });
-    agreement = estimate.mean(agree);
-    const k = cohenKappa(codesA, codesB);
+  if (pair.joint && pair.agreement && rows > 0) {
+    disagreements = rows - pair.joint.agree;
+    agreement = estimate.meanOf(pair.agreement);
+    const k = pair.joint.kappa();
     kappa = Number.isFinite(k) ? k : null;
-    flipMatrix = flipMatrixOf(codesA, codesB, recorder.classes);
-    if (labelsMatch) labels = labelFigures(recorder, pair, both, estimate);
+    flipMatrix = flipMatrixOf(pair.joint, recorder.classes);
+    if (labelsMatch) labels = labelFigures(pair, estimate);
   } else if (a.values && b.values) {
     const deltas: number[] = [];
-    for (const row of both) {
+    for (let row = 0; row < a.ok.length; row++) {
+      if (!a.ok[row] || !b.ok[row]) continue;
       const label = recorder.labelValues[row]!;
       if (Number.isNaN(label)) continue;
       deltas.push(Math.abs(b.values[row]! - label) - Math.abs(a.values[row]! - label));
@@ -256,7 +272,7 @@ function pairResult(
   ];
   const outputs = pair.outputs
     .filter((o) => !o.skipped && o.elements !== null)
-    .map((o) => outputDelta(recorder, pair, o.output, o.elements!, o.absDelta, o));
+    .map((o) => outputDelta(recorder, pair, o));
 
   return {
     baseline: a.ref,
@@ -273,47 +289,25 @@ function pairResult(
     latencyDelta: latencyDelta(a, b, estimate),
     explorer: {
       deltaOutput: pair.deltaOutput ?? '',
-      byDelta: pair.byDelta.sorted().map((i) => i.value),
-      byFlips: pair.byFlips.sorted().map((i) => i.value),
+      byDelta: pair.explorerRows('delta'),
+      byFlips: pair.explorerRows('flips'),
     },
   };
 }
 
-function labelFigures(
-  recorder: ComparisonRecorder,
-  pair: PairRows,
-  both: Int32Array,
-  estimate: Estimator,
-): PairResult['labels'] {
-  const a = pair.baseline.codes!;
-  const b = pair.candidate.codes!;
-  let bothRight = 0;
-  let bothWrong = 0;
-  let negative = 0;
-  let positive = 0;
-  const deltas = new Float64Array(both.length);
-  let n = 0;
-  for (const row of both) {
-    const label = recorder.labelCodes[row]!;
-    if (label === NO_CLASS) continue;
-    const rightA = a[row] === label;
-    const rightB = b[row] === label;
-    if (rightA && rightB) bothRight++;
-    else if (!rightA && !rightB) bothWrong++;
-    else if (rightA) negative++;
-    else positive++;
-    deltas[n++] = (rightB ? 1 : 0) - (rightA ? 1 : 0);
-  }
-  if (n === 0) return null;
+function labelFigures(pair: PairRows, estimate: Estimator): PairResult['labels'] {
+  const tally = pair.labelTally!;
+  if (tally.rows === 0) return null;
+  const { negative, positive } = tally;
   const test = mcnemar(negative, positive);
   const discordant = negative + positive;
   return {
-    rows: n,
-    bothRight,
-    bothWrong,
+    rows: tally.rows,
+    bothRight: tally.bothRight,
+    bothWrong: tally.bothWrong,
     negativeFlips: negative,
     positiveFlips: positive,
-    accuracyDelta: estimate.mean(deltas.subarray(0, n)),
+    accuracyDelta: estimate.meanOf(tally.deltas),
     mcnemar: {
       b: negative,
       c: positive,
@@ -327,9 +321,11 @@ function labelFigures(
   };
 }
 
-function flipMatrixOf(a: Int32Array, b: Int32Array, classes: ClassCodes): FlipMatrix {
+function flipMatrixOf(joint: JointCounts, classes: ClassCodes): FlipMatrix {
   const frequency = new Float64Array(classes.names.length);
-  for (const codes of [a, b]) for (let i = 0; i < codes.length; i++) frequency[codes[i]!]!++;
+  for (let code = 0; code < frequency.length; code++) {
+    if (code < joint.rowTotals.length) frequency[code] = joint.rowTotals[code]! + joint.colTotals[code]!;
+  }
   let kept: number[] = [];
   frequency.forEach((n, code) => n > 0 && kept.push(code));
   const folded = kept.length > FLIP_MATRIX_MAX_CLASSES;
@@ -346,81 +342,32 @@ function flipMatrixOf(a: Int32Array, b: Int32Array, classes: ClassCodes): FlipMa
   const index = new Int32Array(classes.names.length).fill(size - 1);
   kept.forEach((code, i) => (index[code] = i));
   const flat = new Float64Array(size * size);
-  for (let i = 0; i < a.length; i++) flat[index[a[i]!]! * size + index[b[i]!]!]!++;
+  joint.forEachCell((a, b, count) => (flat[index[a]! * size + index[b]!]! += count));
   const counts = Array.from({ length: size }, (_, r) => Array.from(flat.subarray(r * size, (r + 1) * size)));
   return { classes: [...kept.map((c) => classes.names[c]!), ...(folded ? ['(other)'] : [])], counts, folded };
 }
 
-function outputDelta(
-  recorder: ComparisonRecorder,
-  pair: PairRows,
-  output: string,
-  elements: number,
-  absDelta: Float32Array,
-  cosine: { cosineSum: number; cosineMin: number; cosineRows: number },
-): OutputDelta {
-  let n = 0;
-  let sum = 0;
-  const finite = new Float32Array(absDelta.length);
-  for (let i = 0; i < absDelta.length; i++) {
-    const d = absDelta[i]!;
-    if (Number.isNaN(d)) continue;
-    finite[n++] = d;
-    sum += d;
-  }
-  const sorted = finite.subarray(0, n).sort();
+function outputDelta(recorder: ComparisonRecorder, pair: PairRows, o: OutputRows): OutputDelta {
+  const { tally } = o;
+  const figures = tally.figures([0.5, 0.99], DELTA_BINS);
   return {
-    output,
-    elements,
-    rows: n,
-    histogram: n === 0 ? null : deltaHistogram(sorted),
-    absDelta:
-      n === 0
-        ? null
-        : {
-            p50: linearQuantile(sorted, 0.5),
-            p99: linearQuantile(sorted, 0.99),
-            max: sorted[n - 1]!,
-            mean: sum / n,
-          },
-    cosine:
-      cosine.cosineRows === 0
-        ? null
-        : { mean: cosine.cosineSum / cosine.cosineRows, min: cosine.cosineMin, rows: cosine.cosineRows },
+    output: o.output,
+    elements: o.elements!,
+    rows: tally.rows,
+    histogram: figures?.histogram ?? null,
+    absDelta: figures
+      ? { p50: figures.quantiles[0]!, p99: figures.quantiles[1]!, max: tally.max, mean: tally.sum / tally.rows }
+      : null,
+    cosine: o.cosineRows === 0 ? null : { mean: o.cosineSum / o.cosineRows, min: o.cosineMin, rows: o.cosineRows },
     distance: distanceOf(
-      recorder.samples[pair.baselineIndex]!.get(output),
-      recorder.samples[pair.candidateIndex]!.get(output),
+      recorder.samples[pair.baselineIndex]!.get(o.output),
+      recorder.samples[pair.candidateIndex]!.get(o.output),
     ),
   };
 }
 
+/** Bins of the |Δ| histogram (see DeltaTally). */
 const DELTA_BINS = 24;
-
-/** Bins for a skewed, non-negative sample: [0, lo) then log-spaced up to the max (lo: the smallest positive value, at least max·1e-6). */
-function deltaHistogram(sorted: Float32Array): { edges: number[]; counts: number[] } {
-  const max = sorted[sorted.length - 1]!;
-  if (!(max > 0)) return { edges: [0, 0], counts: [sorted.length] };
-  let lo = max * 1e-6;
-  for (const v of sorted) {
-    if (v > 0) {
-      lo = Math.max(lo, v);
-      break;
-    }
-  }
-  const edges = [0];
-  if (lo < max) {
-    const ratio = Math.pow(max / lo, 1 / (DELTA_BINS - 1));
-    for (let k = 0; k < DELTA_BINS - 1; k++) edges.push(lo * Math.pow(ratio, k));
-  }
-  edges.push(max);
-  const counts = new Array<number>(edges.length - 1).fill(0);
-  let bin = 0;
-  for (const v of sorted) {
-    while (bin < counts.length - 1 && v >= edges[bin + 1]!) bin++;
-    counts[bin]!++;
-  }
-  return { edges, counts };
-}
 
 function distanceOf(a: OutputSample | undefined, b: OutputSample | undefined): OutputDelta['distance'] {
   if (!a || !b || a.length === 0 || b.length === 0 || a.elements !== b.elements) return null;
