@@ -9,10 +9,12 @@ import { parseModelRef, type ModelRef } from './library/modelName';
 import { LibraryModelSource } from './libraryModelSource';
 import { LiveDriftRegistry, type LiveDriftReferenceSource } from './monitor/liveDriftRegistry';
 import { DataPlane, type DataPlaneOptions } from './serving/dataPlaneServer';
-import { ModelServer } from './serving/modelServer';
+import { ModelServer, type ModelTrafficOptions } from './serving/modelServer';
 import { hashApiKey, isLoopback } from './serving/requestGuard';
 import type { ServedVersion } from './serving/servedVersion';
 import { ServingTelemetry } from './serving/servingTelemetry';
+import type { TrafficMonitor } from './traffic/trafficMonitor';
+import type { TrafficRouter } from './traffic/trafficRouter';
 import { UserError } from './userError';
 
 export interface ServingSessionOptions {
@@ -35,6 +37,8 @@ export interface ServingSessionOptions {
   liveDrift?: LiveDriftSettingsInput | null;
   /** A version's sampled inputs started (or stopped) drifting from its reference. */
   onDriftAlert?: (alert: LiveDriftAlert) => void;
+  /** Router seed, traffic window limits and the shadow's queue bound. */
+  traffic?: ModelTrafficOptions;
 }
 
 export interface ServingSession {
@@ -47,6 +51,10 @@ export interface ServingSession {
   apiKeyRequired: boolean;
   /** Live drift monitors of the served versions that have a reference dataset (null when turned off). */
   liveDrift: LiveDriftRegistry | null;
+  /** The served models' routes (weights, sticky header, shadow): `server.router`. */
+  router: TrafficRouter;
+  /** Per-version traffic windows the rollout gates read: `server.monitor`. */
+  monitor: TrafficMonitor;
   stop(): Promise<void>;
 }
 
@@ -69,7 +77,10 @@ export async function startServing(engine: Engine, options: ServingSessionOption
           options.log?.(`slipway: ${alert.message}`);
           options.onDriftAlert?.(alert);
         });
-  const server = new ModelServer(source, telemetry, { inputObserver: liveDrift ?? undefined });
+  const server = new ModelServer(source, telemetry, {
+    inputObserver: liveDrift ?? undefined,
+    traffic: options.traffic,
+  });
   const refs: ModelRef[] =
     options.models.length > 0 ? options.models.map(parseModelRef) : source.list().map((m) => ({ name: m.model }));
   const byModel = new Map<string, number[]>();
@@ -106,6 +117,8 @@ export async function startServing(engine: Engine, options: ServingSessionOption
     exposedUrls: exposed ? reachableUrls(options.host, dataPlane.port) : [],
     apiKeyRequired: keyHashes.length > 0,
     liveDrift,
+    router: server.router,
+    monitor: server.monitor,
     async stop() {
       await dataPlane.close();
       await server.drain();

@@ -176,7 +176,9 @@ export function dataPlaneRoutes(server: ModelServer, options: RouteOptions): Rou
 }
 
 async function infer(server: ModelServer, options: RouteOptions, ctx: RouteContext): Promise<HttpReply> {
-  const target = server.target(ctx.params.model!, ctx.params.version);
+  // Routed once, before decoding: versions may differ in signature, and the request must stay where it was sent.
+  const routed = server.choose(ctx.params.model!, ctx.params.version, (name) => headerValue(ctx.req, name));
+  const target = routed.target;
   const labels = { model: target.model, version: String(target.version) };
   let bytesIn = 0;
   try {
@@ -191,7 +193,7 @@ async function infer(server: ModelServer, options: RouteOptions, ctx: RouteConte
     }
     const request = decodeInferRequest(body, { headerLength, signature: target.signature, limits: options.wireLimits });
     const decodeNs = (performance.now() - decodeStarted) * 1e6;
-    const served = await server.infer(target.model, ctx.params.version, request, ctx.arrival);
+    const served = await server.infer(target.model, ctx.params.version, request, ctx.arrival, { routed });
     const encodeStarted = performance.now();
     const encoded = encodeInferResponse(served.result, request);
     const version = served.answeredBy ?? target;
@@ -227,6 +229,11 @@ async function infer(server: ModelServer, options: RouteOptions, ctx: RouteConte
     options.onRequest?.({ ...labels, status, latencyMs, bytesIn, bytesOut: 0, degraded: false });
     throw error;
   }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const raw = req.headers[name];
+  return Array.isArray(raw) ? raw[0] : raw;
 }
 
 function inferenceHeaderLength(req: IncomingMessage): number | undefined {

@@ -1,9 +1,15 @@
 // The set of model versions being served and the rules that pick one per request: default version, hot
 // swap (new versions load before old ones drain), unload, and safe mode — a model's fallback answers, marked
-// degraded, when its version failed to load, errored or timed out.
+// degraded, when its version failed to load, errored or timed out. A request that names no version goes where
+// the model's route sends it (weights, sticky key, shadow copy; see traffic/).
 import type { Fallback, ProviderStatus, TensorSignature } from '../../../src-shared/contract';
 import { encodeFlatInput } from '../runtime/tensorCodec';
 import type { WireTensor } from '../runtime/wireTensor';
+import { failureOf } from '../traffic/failureOf';
+import { ShadowRunner, type LiveAnswer, type ShadowRunnerOptions } from '../traffic/shadowRunner';
+import { TrafficMonitor, type TrafficMonitorOptions } from '../traffic/trafficMonitor';
+import { TrafficRouter } from '../traffic/trafficRouter';
+import type { HeaderLookup, RouteDecision } from '../traffic/trafficTypes';
 import type { InferRequest, InferResult } from './inferRequest';
 import type { ModelSource } from './modelSource';
 import type { ServedInputObserver } from './servedInputObserver';
@@ -23,6 +29,23 @@ export interface ServedInference {
   /** The version whose timings these are (the fallback's, when it answered). */
   answeredBy: ServedVersion | undefined;
   timings: Omit<VersionInferResult, 'outputs'>;
+  /** The route's decision, when the request named no version and its model has a route. */
+  route: RouteDecision | null;
+}
+
+/** Where one request goes, decided once so a weight change never moves a request in flight. */
+export interface RoutedTarget {
+  target: ServedVersion;
+  route: RouteDecision | null;
+  /** The request named its version. */
+  pinned: boolean;
+}
+
+export interface ModelTrafficOptions {
+  /** Seeds the router's PRNG (weighted and shadow draws). */
+  seed?: number;
+  monitor?: Omit<TrafficMonitorOptions, 'routeOf'>;
+  shadow?: ShadowRunnerOptions;
 }
 
 export class ModelServer {
@@ -30,6 +53,11 @@ export class ModelServer {
   /** Read at load, so the request path never goes back to the source. */
   private readonly fallbacks = new Map<string, Fallback>();
   private readonly unloading = new Set<Promise<void>>();
+  /** Weights, sticky keys and shadow per model; set by the rollout controller or the user. */
+  readonly router: TrafficRouter;
+  /** Per-version traffic windows (live and shadow) the rollout gates read. */
+  readonly monitor: TrafficMonitor;
+  readonly shadow: ShadowRunner;
 
   constructor(
     private readonly source: ModelSource,
@@ -37,8 +65,21 @@ export class ModelServer {
     private readonly options: {
       providerStatuses?: readonly ProviderStatus[];
       inputObserver?: ServedInputObserver;
+      traffic?: ModelTrafficOptions;
     } = {},
-  ) {}
+  ) {
+    this.router = new TrafficRouter(
+      (model) => {
+        const versions = this.served.get(key(model));
+        if (!versions) return undefined;
+        const list = versions.map((v) => ({ version: v.version, state: v.state, failure: v.failure }));
+        return { model: versions[0]!.model, versions: list };
+      },
+      { seed: options.traffic?.seed },
+    );
+    this.monitor = new TrafficMonitor({ ...options.traffic?.monitor, routeOf: (model) => this.router.route(model) });
+    this.shadow = new ShadowRunner(this.monitor, options.traffic?.shadow);
+  }
 
   /** Loads (or reloads) a model's versions; requests keep going to the old ones until the new ones are in. */
   async load(model: string, versions?: number[]): Promise<ServedVersion[]> {
@@ -50,6 +91,7 @@ export class ModelServer {
     const previous = this.served.get(key(name)) ?? [];
     this.fallbacks.set(key(name), this.source.fallback(name));
     this.served.set(key(name), loaded);
+    this.router.reconcile(name);
     for (const old of previous) {
       if (!loaded.some((v) => v.version === old.version)) this.telemetry.removeVersion(old.model, String(old.version));
       this.retire(old);
@@ -64,6 +106,8 @@ export class ModelServer {
       throw notFound(`model '${model}' is not loaded; loaded models: ${this.names().join(', ') || '(none)'}`);
     this.served.delete(key(model));
     this.fallbacks.delete(key(model));
+    this.router.clearRoute(model);
+    this.monitor.forget(model);
     await Promise.all(
       versions.map((v) => {
         this.telemetry.removeVersion(v.model, String(v.version));
@@ -111,13 +155,100 @@ export class ModelServer {
     return byVersion.find((v) => v.state === 'ready') ?? byVersion[0]!;
   }
 
+  /** The version a request goes to: the one it names, else where the model's route sends it (by weights or the
+   * sticky header read through `headers`), else the model's default. */
+  choose(model: string, version?: string, headers?: HeaderLookup): RoutedTarget {
+    if (version !== undefined) return { target: this.target(model, version), route: null, pinned: true };
+    const route = this.router.decide(model, headers);
+    if (!route) return { target: this.target(model), route: null, pinned: false };
+    // The table names only loaded versions (reconciled on every load), so this finds it.
+    return { target: this.target(model, String(route.version)), route, pinned: false };
+  }
+
+  /** Answers a request on the chosen version (`routed`, else chosen here), records it in the traffic monitor,
+   * and sends a copy to the route's shadow candidate, which the answer never waits for. */
   async infer(
     model: string,
     version: string | undefined,
     request: InferRequest,
     arrivalMs: number,
+    options: { headers?: HeaderLookup; routed?: RoutedTarget } = {},
   ): Promise<ServedInference> {
-    const target = this.target(model, version);
+    const { target, route, pinned } = options.routed ?? this.choose(model, version, options.headers);
+    const candidate =
+      route?.shadowVersion != null ? this.shadowCandidate(target.model, route.shadowVersion) : undefined;
+    // The pool takes the input buffers; the shadow needs its own copy to run on.
+    const shadowRequest = candidate ? copyInputs(request) : undefined;
+    const answering = this.answer(target, request, arrivalMs);
+    // Started after the live request is handed to its pool, so both run at once and the candidate's worker uses
+    // the time the event loop waits for the live answer; the live answer is given to it when it is in.
+    let liveAnswered: (live: LiveAnswer) => void = () => {};
+    if (candidate && shadowRequest) {
+      const live = new Promise<LiveAnswer>((resolve) => (liveAnswered = resolve));
+      this.shadow.run(target.model, candidate, shadowRequest, live);
+    }
+    let served: ServedInference;
+    try {
+      served = { ...(await answering), route };
+    } catch (error) {
+      liveAnswered({ version: target.version, outputs: null, predictions: null, kind: null });
+      const failure = failureOf(error);
+      this.monitor.record(target.model, {
+        version: target.version,
+        role: 'live',
+        atMs: this.monitor.now(),
+        latencyMs: performance.now() - arrivalMs,
+        ok: false,
+        ...failure,
+        pinned,
+      });
+      throw error;
+    }
+    let live: LiveAnswer = { version: target.version, outputs: null, predictions: null, kind: null };
+    try {
+      live = this.recordLive(target, served, arrivalMs, pinned);
+    } finally {
+      // Always handed over, so a shadow never waits forever (drain waits for every shadow).
+      liveAnswered(live);
+    }
+    return served;
+  }
+
+  private shadowCandidate(model: string, version: number): ServedVersion | undefined {
+    const candidate = this.versionsOf(model).find((v) => v.version === version);
+    if (!candidate) {
+      this.monitor.recordShadowDrop(model, version);
+      return undefined;
+    }
+    return this.shadow.admit(model, candidate) ? candidate : undefined;
+  }
+
+  /** Records a live answer; safe mode answering counts as the chosen version's failure. */
+  private recordLive(target: ServedVersion, served: ServedInference, arrivalMs: number, pinned: boolean): LiveAnswer {
+    const base = { version: target.version, role: 'live' as const, atMs: this.monitor.now(), pinned };
+    const latencyMs = performance.now() - arrivalMs;
+    if (served.result.degraded) {
+      this.monitor.record(target.model, { ...base, latencyMs, ok: false, reason: 'FALLBACK' });
+      return { version: target.version, outputs: null, predictions: null, kind: null };
+    }
+    const reader = this.monitor.predictionReader(target.model, target.version, target.signature);
+    const outputs = served.result.outputs;
+    const predictions = reader.read(outputs);
+    this.monitor.record(target.model, {
+      ...base,
+      latencyMs,
+      ok: true,
+      predictions: predictions ?? undefined,
+      predictionKind: reader.kind,
+    });
+    return { version: target.version, outputs, predictions, kind: reader.kind };
+  }
+
+  private async answer(
+    target: ServedVersion,
+    request: InferRequest,
+    arrivalMs: number,
+  ): Promise<Omit<ServedInference, 'route'>> {
     const fallback = this.fallbackOf(target.model);
     // The pool takes the input buffers; a fallback version needs its own copy to run on.
     const spare = fallback.kind === 'version' && fallback.version !== target.version ? copyInputs(request) : undefined;
@@ -156,7 +287,7 @@ export class ModelServer {
     arrivalMs: number,
     reason: string,
     original: unknown,
-  ): Promise<ServedInference> {
+  ): Promise<Omit<ServedInference, 'route'>> {
     if (fallback.kind === 'constant') {
       const outputs = constantOutputs(target, fallback, request);
       const result = {
@@ -234,7 +365,7 @@ export class ModelServer {
     const versions = this.all();
     this.served.clear();
     this.fallbacks.clear();
-    await Promise.all([...versions.map((v) => this.retire(v)), ...this.unloading]);
+    await Promise.all([...versions.map((v) => this.retire(v)), ...this.unloading, this.shadow.settled()]);
   }
 
   private retire(version: ServedVersion): Promise<void> {
