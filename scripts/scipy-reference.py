@@ -240,6 +240,36 @@ for b, c in [(3, 9), (0, 5), (12, 12), (7, 17), (20, 35), (100, 140), (0, 0), (3
         exact = False
     mcnemar_cases.append({'b': b, 'c': c, 'statistic': statistic, 'pValue': p, 'exact': exact})
 
+# ---------------------------------------------------------------- Mann-Whitney U (scipy.stats.mannwhitneyu)
+# Its own generator, so the samples above stay as they were. Latencies are what the rollout judge feeds it.
+mwu_rng = np.random.RandomState(20240707)
+mwu_cases = []
+
+
+def mwu_case(name, x, y):
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    for alternative in ('two-sided', 'greater', 'less'):
+        result = stats.mannwhitneyu(x, y, use_continuity=True, alternative=alternative, method='auto')
+        exact = min(len(x), len(y)) <= 8 and len(np.unique(np.concatenate([x, y]))) == len(x) + len(y)
+        mwu_cases.append({'name': f'{name} ({alternative})', 'x': floats(x), 'y': floats(y),
+                          'alternative': alternative, 'statistic': float(result.statistic),
+                          'pValue': float(result.pvalue), 'method': 'exact' if exact else 'asymptotic'})
+
+
+mwu_case('exact, scipy docs example', [19, 22, 16, 29, 24], [20, 11, 17, 12])
+mwu_case('exact, 8 vs 30', np.round(mwu_rng.lognormal(0, 0.4, 8), 6), np.round(mwu_rng.lognormal(0.3, 0.4, 30), 6))
+mwu_case('exact, disjoint 3 vs 4', [1.0, 2, 3], [4.0, 5, 6, 7])
+mwu_case('ties in small samples (asymptotic)', [1.0, 2, 2, 3, 5], [2.0, 3, 3, 4, 6, 7])
+mwu_case('latency, same distribution, 400 vs 900',
+         np.round(mwu_rng.lognormal(-1.5, 0.3, 400), 4), np.round(mwu_rng.lognormal(-1.5, 0.3, 900), 4))
+mwu_case('latency, +20 % slower, 300 vs 1200',
+         np.round(1.2 * mwu_rng.lognormal(-1.5, 0.3, 300), 4), np.round(mwu_rng.lognormal(-1.5, 0.3, 1200), 4))
+mwu_case('latency, 3x slower, 60 vs 2000',
+         np.round(3 * mwu_rng.lognormal(-1.5, 0.3, 60), 4), np.round(mwu_rng.lognormal(-1.5, 0.3, 2000), 4))
+mwu_case('heavy ties (rounded to 0.1 ms), 500 vs 500',
+         np.round(mwu_rng.lognormal(0, 0.5, 500), 1), np.round(mwu_rng.lognormal(0.05, 0.5, 500), 1))
+
 reference = {
     'generatedBy': 'scripts/scipy-reference.py',
     'python': sys.version.split()[0],
@@ -256,6 +286,7 @@ reference = {
     'proportionsZTest': z_cases,
     'cohenKappa': kappa_cases,
     'mcnemar': mcnemar_cases,
+    'mannWhitneyU': mwu_cases,
 }
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, 'w') as f:

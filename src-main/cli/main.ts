@@ -14,6 +14,7 @@ import { registerKeysCommand } from './commands/keysCommand';
 import { registerLoadtestCommand } from './commands/loadtestCommand';
 import { registerCompareCommand } from './commands/compareCommand';
 import { registerDatasetsCommand } from './commands/datasetsCommand';
+import { registerRolloutCommand } from './commands/rolloutCommand';
 import { registerWebCommand } from './commands/webCommand';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { Output } from './output';
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   registerLoadtestCommand(program, act);
   registerCompareCommand(program, act);
   registerDatasetsCommand(program, act);
+  registerRolloutCommand(program, act);
   registerWebCommand(program, act);
   registerProvidersCommand(program, act);
   registerInfoCommand(program, act);

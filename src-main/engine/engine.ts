@@ -17,6 +17,7 @@ import { ModelRunner } from './modelRunner';
 import { AppSettingsStore } from './appSettings';
 import { LoadTestRepository } from './store/loadTestRepository';
 import { ComparisonRepository } from './store/comparisonRepository';
+import { RolloutRepository } from './store/rolloutRepository';
 import { resolveHome } from './homeFolder';
 import { findResourcesDir } from './resourcesDir';
 import { probeProviders } from './runtime/providerProbe';
@@ -43,6 +44,8 @@ export class Engine {
   /** Replay datasets (import, profile, read back) and each version's reference dataset. */
   readonly datasets: DatasetLibrary;
   readonly comparisons: ComparisonRepository;
+  /** Rollouts, their decisions and rehearsals; running ones nobody drives any more were paused at open. */
+  readonly rollouts: RolloutRepository;
   private closed = false;
 
   private constructor(
@@ -70,6 +73,9 @@ export class Engine {
     this.loadTestRuns.markInterrupted();
     this.comparisons = new ComparisonRepository(db);
     this.comparisons.markInterrupted();
+    this.rollouts = new RolloutRepository(db);
+    const now = Date.now();
+    this.rollouts.pauseOrphaned({ ms: now, iso: new Date(now).toISOString() });
   }
 
   static open(options: EngineOptions = {}): Engine {

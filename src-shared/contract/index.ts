@@ -9,3 +9,4 @@ export * from './loadTest';
 export * from './datasets';
 export * from './comparison';
 export * from './drift';
+export * from './rollout';

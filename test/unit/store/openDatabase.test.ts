@@ -28,6 +28,10 @@ describe('openDatabase', () => {
       'meta',
       'model_versions',
       'models',
+      'rehearsal_latency_profiles',
+      'rollout_decisions',
+      'rollout_rehearsals',
+      'rollouts',
     ]);
     db.close();
   });

@@ -5,6 +5,7 @@ import { migration0002Serving } from './0002_serving';
 import { migration0003LoadTests } from './0003_loadtests';
 import { migration0004Datasets } from './0004_datasets';
 import { migration0005Comparisons } from './0005_comparisons';
+import { migration0006Rollouts } from './0006_rollouts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Library,
@@ -12,5 +13,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003LoadTests,
   migration0004Datasets,
   migration0005Comparisons,
+  migration0006Rollouts,
 ];
 export type { Migration };
