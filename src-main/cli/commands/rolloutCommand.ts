@@ -440,7 +440,7 @@ function routeText(r: RolloutDecision['route']): string {
   return r.shadow ? `${weights}, shadow v${r.shadow.version} ${r.shadow.percent}%` : weights;
 }
 
-function renderDecisionLine(d: RolloutDecision): string {
+export function renderDecisionLine(d: RolloutDecision): string {
   return `#${d.seq} +${formatSeconds(d.elapsedMs)} ${d.actor} ${d.action} → ${d.toState} (${routeText(d.route)}): ${d.reason}`;
 }
 

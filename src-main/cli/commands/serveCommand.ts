@@ -5,8 +5,10 @@ import type { ServingSettings } from '../../../src-shared/contract';
 import { ProviderChoiceSchema } from '../../../src-shared/contract';
 import type { ServedVersion } from '../../engine/serving/servedVersion';
 import { startServing } from '../../engine/servingSession';
+import { RolloutService } from '../../engine/traffic/rollout/rolloutService';
 import { UserError } from '../../engine/userError';
 import { collect, integerOption, parseTime } from '../optionParsers';
+import { renderDecisionLine } from './rolloutCommand';
 import type { Output } from '../output';
 import { withEngine } from '../withEngine';
 import type { RunAction } from '../runAction';
@@ -119,9 +121,16 @@ export function registerServeCommand(program: Command, act: RunAction): void {
                 : null,
             log: (line) => process.stderr.write(`${line}\n`),
           });
+          // Rollouts of the served models are driven here: their stored route is put back and their gates judged
+          // (one paused by a restart stays paused until someone resumes it).
+          const rollouts = new RolloutService(engine, {
+            onDecision: (d, r) => process.stderr.write(`slipway: rollout of ${r.model}: ${renderDecisionLine(d)}\n`),
+          });
+          rollouts.attach(session.server);
           reportReady(out, session.url, session.versions, session.exposedUrls);
           await untilSignal();
           if (!out.json) process.stderr.write('slipway: draining in-flight requests…\n');
+          rollouts.close();
           await session.stop();
           if (out.json) process.stdout.write(`${JSON.stringify({ event: 'stopped' })}\n`);
           else process.stderr.write('slipway: stopped\n');

@@ -173,3 +173,53 @@ describe('slipway rollout start (live)', () => {
     expect(JSON.parse(none.stderr).error.code).toBe('conflict');
   });
 });
+
+describe('slipway serve drives stored rollouts', () => {
+  it('puts a paused rollout back on the endpoint and carries on when someone resumes it', async () => {
+    const live = startRollout();
+    await live.next((e) => e.event === 'serving');
+    live.child.kill('SIGINT');
+    expect(await live.exited).toBe(0);
+    expect(await runCliJson<Rollout>(['rollout', 'status', 'digits-mlp'], env())).toMatchObject({
+      state: 'paused',
+      driven: false,
+    });
+
+    const serve = spawn(
+      process.execPath,
+      [`${ROOT}bin/slipway.js`, 'serve', '--models', 'digits-mlp:1,digits-mlp:2', '--port', '0', '--json'],
+      { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    running.push(serve);
+    let stderr = '';
+    serve.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const ready = await new Promise<{ url: string }>((resolve) => {
+      let out = '';
+      serve.stdout!.setEncoding('utf8').on('data', (c: string) => {
+        out += c;
+        const line = out.split('\n').find((l) => l.includes('"ready"'));
+        if (line) resolve(JSON.parse(line) as { url: string });
+      });
+    });
+    expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The serving process heartbeats the rollout it now drives.
+    const deadline = Date.now() + 10_000;
+    let status = await runCliJson<Rollout>(['rollout', 'status', 'digits-mlp'], env());
+    while (!status.driven && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 300));
+      status = await runCliJson<Rollout>(['rollout', 'status', 'digits-mlp'], env());
+    }
+    expect(status).toMatchObject({ state: 'paused', driven: true });
+
+    const resumed = await runCliJson<RolloutDecision>(['rollout', 'resume', 'digits-mlp'], env());
+    expect(resumed.toState).toBe('running');
+    const seen = Date.now() + 10_000;
+    while (!/rollout of digits-mlp: .*resume/i.test(stderr) && Date.now() < seen) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(stderr).toMatch(/rollout of digits-mlp: .*resume/i);
+    await runCliJson<RolloutDecision>(['rollout', 'rollback', 'digits-mlp'], env());
+    serve.kill('SIGINT');
+    expect(await new Promise<number>((resolve) => serve.on('close', (code) => resolve(code ?? -1)))).toBe(0);
+  });
+});
