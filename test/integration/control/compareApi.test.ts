@@ -6,7 +6,7 @@
 // job; bad inputs get a 4xx that says what was expected.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type {
   Comparison,
   ComparisonSummary,
@@ -20,50 +20,27 @@ import type {
   PredictionChoice,
   ServingStatus,
 } from '../../../src-shared/contract';
-import { startEngineHost, type EngineHost } from '../../../src-main/engine/engineHost';
 import { data } from '../../helpers/paths';
-import { openSse, type SseStream } from '../../helpers/sseClient';
+import { useControlHost } from '../../helpers/controlHost';
 import { tempDir } from '../../helpers/tempDir';
 
-let host: EngineHost;
-let base: string;
-let auth: Record<string, string>;
-let events: SseStream;
-
-beforeAll(async () => {
-  host = await startEngineHost({ home: tempDir(), port: 0, webMode: true });
-  base = `${host.control.url}/api/v1`;
-  auth = { authorization: `Bearer ${host.control.token}` };
-  events = await openSse(`${base}/events?token=${host.control.token}`);
-});
-afterAll(async () => {
-  events.close();
-  await host.stop();
-});
-
-async function call<T>(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as T & { error?: string; code?: string } };
-}
+const ctl = useControlHost();
+const call = ctl.call;
 
 async function upload(file: string, query: Record<string, string | string[]>) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query))
     for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
-  const res = await fetch(`${base}/datasets/upload?${params}`, {
+  const res = await fetch(`${ctl.base}/datasets/upload?${params}`, {
     method: 'POST',
-    headers: auth,
+    headers: ctl.auth,
     body: readFileSync(data(file)),
   });
   return { status: res.status, json: (await res.json()) as Job & { error?: string } };
 }
 
 async function jobDone(id: string, timeoutMs = 30_000): Promise<Job> {
-  const event = await events.next(
+  const event = await ctl.events.next(
     (e) => e.event === 'job' && (e.data as Job).id === id && (e.data as Job).state !== 'running',
     timeoutMs,
   );
@@ -71,7 +48,7 @@ async function jobDone(id: string, timeoutMs = 30_000): Promise<Job> {
 }
 
 async function comparisonDone(id: string, timeoutMs = 60_000): Promise<ComparisonSummary> {
-  const event = await events.next(
+  const event = await ctl.events.next(
     (e) =>
       e.event === 'comparison' &&
       (e.data as ComparisonSummary).id === id &&
@@ -90,9 +67,9 @@ describe('access', () => {
       ['POST', '/datasets/upload?fileName=x.csv'],
       ['GET', '/comparisons/x/report'],
     ] as const) {
-      const none = await fetch(`${base}${path}`, { method });
+      const none = await fetch(`${ctl.base}${path}`, { method });
       expect(none.status, `${method} ${path}`).toBe(401);
-      const wrong = await fetch(`${base}${path}`, { method, headers: { authorization: 'Bearer nope' } });
+      const wrong = await fetch(`${ctl.base}${path}`, { method, headers: { authorization: 'Bearer nope' } });
       expect(wrong.status, `${method} ${path}`).toBe(401);
     }
   });
@@ -145,14 +122,14 @@ describe('datasets', () => {
     expect(done.state, done.error).toBe('succeeded');
     const jsonl = (await call<Dataset>('GET', '/datasets/digits-live-same')).json;
     expect(done.dataset).toMatchObject({ name: 'digits-csv', format: 'csv', inputs: ['pixels'], rows: jsonl.rows });
-    const progress = events.events.filter((e) => e.event === 'job' && (e.data as Job).id === started.json.id);
+    const progress = ctl.events.events.filter((e) => e.event === 'job' && (e.data as Job).id === started.json.id);
     expect(progress.length).toBeGreaterThanOrEqual(2);
     const stored = (await call<Dataset>('GET', '/datasets/digits-csv')).json;
     expect(stored.inputs[0]!.columns[0]).toBe('px_0_0');
     // The upload's temporary path is gone; the dataset names the file the user chose.
     expect(stored.source).toBe('uploaded digits_live_same.csv');
     expect(stored.features[10]!.mean).toBeCloseTo(jsonl.features[10]!.mean!, 9);
-    expect(events.events.some((e) => e.event === 'datasets')).toBe(true);
+    expect(ctl.events.events.some((e) => e.event === 'datasets')).toBe(true);
   });
 
   it('refuses a file that does not fit the model, listing every problem', async () => {
@@ -199,7 +176,7 @@ describe('datasets', () => {
     const big = join(tempDir(), 'digits_big.csv');
     writeFileSync(big, [header, ...Array.from({ length: 190 }, () => rows).flat()].join('\n'));
     const started = await call<Job>('POST', '/datasets/path', { path: big, name: 'digits-big', model: 'digits-mlp:1' });
-    await events.next(
+    await ctl.events.next(
       (e) => e.event === 'job' && (e.data as Job).id === started.json.id && ((e.data as Job).progress ?? 0) > 0,
     );
     const cancelling = await call<Job>('POST', `/jobs/${started.json.id}/cancel`);
@@ -256,7 +233,7 @@ describe('comparisons', () => {
     const done = await comparisonDone(id);
     expect(done.state, done.error ?? '').toBe('succeeded');
     expect(done.agreement).toBeCloseTo(0.956, 2);
-    const seen = events.events.filter((e) => e.event === 'comparison' && (e.data as ComparisonSummary).id === id);
+    const seen = ctl.events.events.filter((e) => e.event === 'comparison' && (e.data as ComparisonSummary).id === id);
     expect(seen.some((e) => (e.data as ComparisonSummary).progress.phase === 'replay')).toBe(true);
 
     const detail = await call<Comparison>('GET', `/comparisons/${id}`);
@@ -347,8 +324,8 @@ describe('comparisons', () => {
   });
 
   it('downloads the report as HTML and JSON attachments', async () => {
-    const get = (format: string, headers = auth) =>
-      fetch(`${base}/comparisons/${compared.id}/report?format=${format}`, { headers });
+    const get = (format: string, headers = ctl.auth) =>
+      fetch(`${ctl.base}/comparisons/${compared.id}/report?format=${format}`, { headers });
     const html = await get('html');
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
@@ -366,7 +343,7 @@ describe('comparisons', () => {
     const bad = await get('pdf');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toBe("format must be html or json, not 'pdf'");
-    expect((await fetch(`${base}/comparisons/nosuch/report`, { headers: auth })).status).toBe(404);
+    expect((await fetch(`${ctl.base}/comparisons/nosuch/report`, { headers: ctl.auth })).status).toBe(404);
   });
 
   it('deletes a comparison', async () => {
@@ -397,7 +374,7 @@ describe('drift', () => {
 
   it('cancels a drift job between features', async () => {
     const started = await call<Job>('POST', '/drift', { current: 'digits-live-drift', reference: 'digits-reference' });
-    await events.next(
+    await ctl.events.next(
       (e) => e.event === 'job' && (e.data as Job).id === started.json.id && ((e.data as Job).progress ?? 0) > 0,
     );
     expect((await call<Job>('POST', `/jobs/${started.json.id}/cancel`)).status).toBe(200);
@@ -484,10 +461,10 @@ describe('live drift', () => {
       expect(v1!.status!.report!.datasetDrift).toBe(true);
       expect(v2!.status).toMatchObject({ state: 'ok', windowRows: 400 });
 
-      const alert = await events.next((e) => e.event === 'driftalert' && (e.data as LiveDriftAlert).version === 1);
+      const alert = await ctl.events.next((e) => e.event === 'driftalert' && (e.data as LiveDriftAlert).version === 1);
       expect(alert.data).toMatchObject({ kind: 'drift-started', model: 'digits-mlp', version: 1 });
       expect((alert.data as LiveDriftAlert).message).toMatch(/quality slipping — consider retraining/);
-      const feed = await events.next(
+      const feed = await ctl.events.next(
         (e) => e.event === 'livedrift' && (e.data as LiveDriftFeed).versions.some((v) => v.status?.state === 'drift'),
       );
       expect((feed.data as LiveDriftFeed).versions).toHaveLength(2);

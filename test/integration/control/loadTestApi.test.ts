@@ -1,7 +1,7 @@
 // Load tests through the control API, as the Load test screen drives them: start a short run against
 // digits-mlp and follow its loadtick/loadrun events, read the detail and each report format, compare two runs,
 // refuse bad configs with a clear 400, cancel a run, reuse the Serve screen's endpoint, and delete runs.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type {
   LoadRun,
   LoadRunDetail,
@@ -11,34 +11,10 @@ import type {
   RunComparison,
   ServingStatus,
 } from '../../../src-shared/contract';
-import { startEngineHost, type EngineHost } from '../../../src-main/engine/engineHost';
-import { openSse, type SseStream } from '../../helpers/sseClient';
-import { tempDir } from '../../helpers/tempDir';
+import { useControlHost } from '../../helpers/controlHost';
 
-let host: EngineHost;
-let base: string;
-let auth: Record<string, string>;
-let events: SseStream;
-
-beforeAll(async () => {
-  host = await startEngineHost({ home: tempDir(), port: 0, webMode: true });
-  base = `${host.control.url}/api/v1`;
-  auth = { authorization: `Bearer ${host.control.token}` };
-  events = await openSse(`${base}/events?token=${host.control.token}`);
-});
-afterAll(async () => {
-  events.close();
-  await host.stop();
-});
-
-async function call<T>(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as T & { error?: string } };
-}
+const ctl = useControlHost();
+const call = ctl.call;
 
 const constant = (rate: number, duration: number): LoadTestConfigInput['shape'] => ({
   segments: [{ kind: 'constant', rate, duration }],
@@ -50,7 +26,7 @@ const isRun = (id: string, state?: LoadRun['state']) => (e: { event: string; dat
   (state === undefined || (e.data as LoadRun).state === state);
 
 async function finished(id: string, timeoutMs = 20_000): Promise<LoadRun> {
-  const event = await events.next(
+  const event = await ctl.events.next(
     (e) => e.event === 'loadrun' && (e.data as LoadRun).id === id && (e.data as LoadRun).state !== 'running',
     timeoutMs,
   );
@@ -72,8 +48,8 @@ describe('running a load test', () => {
     expect(started.json.targetLabel).toMatch(/digits-mlp/);
     const id = started.json.id;
 
-    await events.next(isRun(id, 'running'));
-    const tick = await events.next((e) => e.event === 'loadtick' && (e.data as LoadTick).runId === id);
+    await ctl.events.next(isRun(id, 'running'));
+    const tick = await ctl.events.next((e) => e.event === 'loadtick' && (e.data as LoadTick).runId === id);
     const t = tick.data as LoadTick;
     expect(t.progress).toBeGreaterThan(0);
     expect(t.progress).toBeLessThanOrEqual(1);
@@ -83,7 +59,7 @@ describe('running a load test', () => {
     expect(first.state).toBe('succeeded');
     expect(first.summary!.requests).toBeGreaterThanOrEqual(95);
     expect(first.summary!.statuses.ok).toBe(first.summary!.requests);
-    const ticks = events.events.filter((e) => e.event === 'loadtick' && (e.data as LoadTick).runId === id);
+    const ticks = ctl.events.events.filter((e) => e.event === 'loadtick' && (e.data as LoadTick).runId === id);
     expect(ticks.length).toBeGreaterThanOrEqual(2);
 
     const list = await call<LoadRun[]>('GET', '/loadtests');
@@ -107,8 +83,8 @@ describe('running a load test', () => {
   });
 
   it('downloads the report as HTML, CSV and JSON attachments, with the token only', async () => {
-    const get = (format: string, headers = auth) =>
-      fetch(`${base}/loadtests/${first.id}/report?format=${format}`, { headers });
+    const get = (format: string, headers = ctl.auth) =>
+      fetch(`${ctl.base}/loadtests/${first.id}/report?format=${format}`, { headers });
     const html = await get('html');
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
@@ -254,7 +230,7 @@ describe('cancelling, reusing the endpoint, deleting', () => {
       shape: constant(40, 30),
     } satisfies LoadTestConfigInput);
     const id = started.json.id;
-    await events.next((e) => e.event === 'loadtick' && (e.data as LoadTick).runId === id);
+    await ctl.events.next((e) => e.event === 'loadtick' && (e.data as LoadTick).runId === id);
     const cancelled = await call<LoadRun>('POST', `/loadtests/${id}/cancel`);
     expect(cancelled.status).toBe(200);
     const done = await finished(id, 10_000);
@@ -277,7 +253,7 @@ describe('cancelling, reusing the endpoint, deleting', () => {
       const done = await finished(started.json.id);
       expect(done.state).toBe('succeeded');
       // The served endpoint's own live metrics saw the test's requests.
-      await events.next(
+      await ctl.events.next(
         (e) =>
           e.event === 'metrics' &&
           (e.data as MetricsTick).versions.some((v) => v.model === 'digits-mlp' && v.requests >= 10),
