@@ -7,6 +7,7 @@ import { ComingNextPage } from './pages/ComingNextPage';
 import { ComparePage } from './pages/ComparePage';
 import { LoadTestPage } from './pages/LoadTestPage';
 import { ModelsPage } from './pages/ModelsPage';
+import { RolloutsPage } from './pages/RolloutsPage';
 import { ServePage } from './pages/ServePage';
 import { SettingsPage } from './pages/SettingsPage';
 import { VersionPage } from './pages/VersionPage';
@@ -53,6 +54,7 @@ export function App() {
         {route.page === 'settings' && <SettingsPage />}
         {route.page === 'load-test' && <LoadTestPage view={route.view} />}
         {route.page === 'compare' && <ComparePage view={route.view} />}
+        {route.page === 'rollouts' && <RolloutsPage />}
         {route.page === 'coming' && <ComingNextPage title={route.title} />}
       </main>
       <StatusBar />

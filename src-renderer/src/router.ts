@@ -9,6 +9,7 @@ export type Route =
   | { page: 'settings' }
   | { page: 'load-test'; view: LoadTestView }
   | { page: 'compare'; view: CompareView }
+  | { page: 'rollouts' }
   | { page: 'coming'; title: string };
 
 /** #/load-test (new test), #/load-test/runs, #/load-test/runs/<id>, #/load-test/compare/<id>,<id>… */
@@ -26,7 +27,6 @@ export type CompareView =
   | { kind: 'dataset'; id: string };
 
 export const COMING_NEXT: Record<string, string> = {
-  rollouts: 'Rollouts',
   export: 'Export',
 };
 
@@ -38,6 +38,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'serve') return { page: 'serve' };
   if (first === 'settings') return { page: 'settings' };
   if (first === 'load-test') return { page: 'load-test', view: loadTestView(name, version) };
+  if (first === 'rollouts') return { page: 'rollouts' };
   if (first === 'compare') return { page: 'compare', view: compareView(name, version) };
   if (first && COMING_NEXT[first]) return { page: 'coming', title: COMING_NEXT[first]! };
   return { page: 'models' };

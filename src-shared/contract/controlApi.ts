@@ -33,6 +33,16 @@ import {
 } from './drift';
 import { ImportResultSchema, ModelSummarySchema, ModelVersionSchema, StageSchema } from './modelVersion';
 import { ProviderChoiceSchema, ProviderDecisionSchema, ProviderStatusSchema } from './providers';
+import {
+  RehearsalConfigSchema,
+  RehearsalResultSchema,
+  RehearsalSummarySchema,
+  RolloutActionRequestSchema,
+  RolloutDecisionSchema,
+  RolloutSchema,
+  RolloutStartRequestSchema,
+  StepEvaluationSchema,
+} from './rollout';
 import { RunResultSchema } from './runResult';
 import { FallbackSchema, ServingSettingsSchema } from './servingSettings';
 
@@ -105,7 +115,7 @@ export const SampleRowSchema = z.object({ inputs: z.record(z.string(), z.unknown
 // ---------------------------------------------------------------------------------------------------------
 // Jobs
 
-export const JobKindSchema = z.enum(['import', 'dataset-import', 'drift']);
+export const JobKindSchema = z.enum(['import', 'dataset-import', 'drift', 'rehearsal']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 export const JobSchema = z.object({
@@ -124,6 +134,8 @@ export const JobSchema = z.object({
   dataset: DatasetSummarySchema.optional(),
   /** drift: the report. */
   drift: DriftReportSchema.optional(),
+  /** rehearsal: the stored result (detection time, bad answers, decisions). */
+  rehearsal: RehearsalResultSchema.optional(),
   /** A dataset import refused because the file does not fit the model it was mapped onto: one line each. */
   problems: z.array(FitProblemSchema).optional(),
 });
@@ -261,6 +273,73 @@ export const ComparisonReportFormatSchema = z.enum(COMPARISON_REPORT_FORMATS);
 export type ComparisonReportFormat = z.infer<typeof ComparisonReportFormatSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
+// Traffic and rollouts (on the endpoint the Serve screen runs)
+
+const weightPercent = z.number().int('weights are whole percents').min(0).max(100);
+
+/** Setting a served model's route directly: weights per version (whole percents summing to 100), shadow, sticky. */
+export const TrafficRouteRequestSchema = z
+  .object({
+    /** Version number (as a string key) → weight. */
+    weights: z
+      .record(z.string().regex(/^\d+$/, 'weights are keyed by version number'), weightPercent)
+      .refine((w) => Object.keys(w).length > 0, 'give at least one version a weight'),
+    shadow: z
+      .object({ version: z.number().int().positive(), percent: z.number().min(0).max(100) })
+      .nullable()
+      .default(null),
+    stickyHeader: z.string().min(1).max(100).nullable().default(null),
+  })
+  .refine((r) => Object.values(r.weights).reduce((a, b) => a + b, 0) === 100, {
+    message: 'weights must sum to 100',
+    path: ['weights'],
+  });
+export type TrafficRouteRequest = z.input<typeof TrafficRouteRequestSchema>;
+
+/** One served version's traffic over the window (live or shadow answers). */
+export const VersionTrafficSchema = z.object({
+  version: z.number().int(),
+  role: z.enum(['live', 'shadow']),
+  requests: z.number().int(),
+  errors: z.number().int(),
+  errorRate: z.number().nullable(),
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+});
+export type VersionTraffic = z.infer<typeof VersionTrafficSchema>;
+
+/** A served model's route and what each version answered over the last `windowSeconds`. */
+export const TrafficViewSchema = z.object({
+  model: z.string(),
+  /** The versions the endpoint serves for this model. */
+  served: z.array(z.object({ version: z.number().int(), state: z.string() })),
+  /** null: every request goes to the default (highest ready) version. */
+  route: z
+    .object({
+      weights: z.record(z.string(), z.number()),
+      shadow: z.object({ version: z.number().int(), percent: z.number() }).nullable(),
+      stickyHeader: z.string().nullable(),
+      setAtMs: z.number(),
+    })
+    .nullable(),
+  windowSeconds: z.number(),
+  versions: z.array(VersionTrafficSchema),
+  shadow: z.array(
+    z.object({
+      liveVersion: z.number().int(),
+      shadowVersion: z.number().int(),
+      pairs: z.number().int(),
+      agreement: z.number().nullable(),
+    }),
+  ),
+});
+export type TrafficView = z.infer<typeof TrafficViewSchema>;
+
+/** A rollout and, when this engine drives it and it runs, its running step judged now (the live view). */
+export const RolloutStatusSchema = z.object({ rollout: RolloutSchema, evaluation: StepEvaluationSchema.nullable() });
+export type RolloutStatus = z.infer<typeof RolloutStatusSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
 // Live events (GET /api/v1/events, text/event-stream)
 
 export const VersionTickSchema = z.object({
@@ -336,6 +415,10 @@ export const EventSchemas = {
   livedrift: LiveDriftFeedSchema,
   /** A served version's sampled inputs started drifting from its reference ("quality slipping"), or stopped. */
   driftalert: LiveDriftAlertSchema,
+  /** A rollout after every stored change (start, decision, evaluation). */
+  rollout: RolloutSchema,
+  /** A rollout decision (advance, promote, rollback, pause, resume) with the numbers behind it. */
+  rolloutdecision: RolloutDecisionSchema,
 } as const;
 export type EventName = keyof typeof EventSchemas;
 export type EventPayload<E extends EventName> = z.infer<(typeof EventSchemas)[E]>;
@@ -437,6 +520,23 @@ export const ControlApi = {
   liveDrift: endpoint('GET', '/serving/drift', null, LiveDriftFeedSchema),
   /** Compares every monitored window now rather than at its next turn. */
   evaluateLiveDrift: endpoint('POST', '/serving/drift/evaluate', null, LiveDriftFeedSchema),
+  /** A served model's route and per-version traffic (query: windowSeconds, default 60). 409 while stopped. */
+  traffic: endpoint('GET', '/traffic/:name', null, TrafficViewSchema),
+  /** Sets weights, shadow and sticky header at once (no request lost); refused during a running rollout. */
+  setTrafficRoute: endpoint('PUT', '/traffic/:name/route', TrafficRouteRequestSchema, TrafficViewSchema),
+  /** Query: model (optional). Newest first. */
+  rollouts: endpoint('GET', '/rollouts', null, z.array(RolloutSchema)),
+  startRollout: endpoint('POST', '/rollouts', RolloutStartRequestSchema, RolloutSchema),
+  rollout: endpoint('GET', '/rollouts/:name', null, RolloutStatusSchema),
+  rolloutHistory: endpoint('GET', '/rollouts/:name/history', null, z.array(RolloutDecisionSchema)),
+  promoteRollout: endpoint('POST', '/rollouts/:name/promote', RolloutActionRequestSchema, RolloutDecisionSchema),
+  pauseRollout: endpoint('POST', '/rollouts/:name/pause', RolloutActionRequestSchema, RolloutDecisionSchema),
+  resumeRollout: endpoint('POST', '/rollouts/:name/resume', RolloutActionRequestSchema, RolloutDecisionSchema),
+  rollbackRollout: endpoint('POST', '/rollouts/:name/rollback', RolloutActionRequestSchema, RolloutDecisionSchema),
+  /** A rehearsal job: follow its `job` events; the finished job carries the RehearsalResult. */
+  startRehearsal: endpoint('POST', '/rehearsals', RehearsalConfigSchema, JobSchema),
+  rehearsals: endpoint('GET', '/rehearsals', null, z.array(RehearsalSummarySchema)),
+  rehearsal: endpoint('GET', '/rehearsals/:id', null, RehearsalResultSchema),
 } as const;
 export type ControlApiName = keyof typeof ControlApi;
 /** Endpoints whose body or reply is not JSON: the server routes them itself, clients call them their own way. */

@@ -20,6 +20,8 @@ import { UserError } from '../userError';
 import { compareHandlers } from './compareHandlers';
 import type { JobManager } from './jobManager';
 import type { LiveDriftFeedPublisher } from './liveDriftFeed';
+import { rolloutHandlers } from './rolloutHandlers';
+import type { RolloutService } from '../traffic/rollout/rolloutService';
 import type { ServingController } from './servingController';
 
 export interface RouteContext<Body> {
@@ -58,6 +60,8 @@ export interface ControlDeps {
   liveDrift: LiveDriftFeedPublisher;
   /** A dataset was stored or removed. */
   datasetsChanged: (reason: string) => void;
+  /** Rollouts on the endpoint's data plane, and rehearsals. */
+  rollouts: RolloutService;
 }
 
 const versionRef = (params: RouteContext<unknown>['params']) => ({
@@ -153,6 +157,7 @@ export function controlHandlers(deps: ControlDeps): Pick<ControlHandlers, JsonAp
     },
     compareLoadTests: ({ body }) => deps.loadTests.compare(body.ids),
     ...compareHandlers(deps),
+    ...rolloutHandlers(deps),
   };
 }
 

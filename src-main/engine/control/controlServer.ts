@@ -26,6 +26,7 @@ import { ComparisonService } from '../compare/replay/comparisonService';
 import type { Engine } from '../engine';
 import { LoadTestService, temporaryEndpoint, type LocalEndpoint } from '../loadtest/loadTestService';
 import { ServingError } from '../serving/servingError';
+import { RolloutService } from '../traffic/rollout/rolloutService';
 import { isUserError } from '../userError';
 import { SampleFiles } from '../sampleFiles';
 import { comparisonSummary, startDatasetImport } from './compareHandlers';
@@ -68,6 +69,7 @@ export class ControlServer {
   private readonly loadTests: LoadTestService;
   private readonly comparisons: ComparisonService;
   private readonly liveDrift: LiveDriftFeedPublisher;
+  private readonly rollouts: RolloutService;
   private readonly http: Server;
   private readonly router: Router<HTTPVersion.V1>;
   private readonly ui: StaticFiles | undefined;
@@ -78,7 +80,13 @@ export class ControlServer {
     const log = options.log ?? (() => {});
     this.jobs = new JobManager((job) => this.events.publish('job', job));
     this.serving = new ServingController(options.engine, {
-      changed: (status) => this.events.publish('serving', status),
+      changed: (status) => {
+        // Rollouts are driven by the endpoint's data plane: attached while it runs, let go as it stops.
+        const server = this.serving.server;
+        if (status.state === 'running' && server) this.rollouts.attach(server);
+        else if (status.state !== 'running') this.rollouts.detach();
+        this.events.publish('serving', status);
+      },
       onRequest: (r) => this.monitor.record(r),
       log: (message) => {
         log(message);
@@ -105,6 +113,10 @@ export class ControlServer {
     });
     this.comparisons = new ComparisonService(options.engine, {
       onChange: (comparison) => this.events.publish('comparison', comparisonSummary(comparison)),
+    });
+    this.rollouts = new RolloutService(options.engine, {
+      onChange: (rollout) => this.events.publish('rollout', rollout),
+      onDecision: (decision) => this.events.publish('rolloutdecision', decision),
     });
     this.ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
     this.router = FindMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, maxParamLength: 512 });
@@ -142,6 +154,7 @@ export class ControlServer {
     await this.comparisons.close();
     this.monitor.stop();
     this.liveDrift.stop();
+    this.rollouts.close();
     await this.serving.stop();
     this.events.close();
     await new Promise<void>((resolve) => {
@@ -172,6 +185,7 @@ export class ControlServer {
       comparisons: this.comparisons,
       liveDrift: this.liveDrift,
       datasetsChanged: (reason) => this.events.publish('datasets', { reason }),
+      rollouts: this.rollouts,
     });
     const nonJson: readonly ControlApiName[] = NON_JSON_ENDPOINTS;
     const rawBody: readonly ControlApiName[] = RAW_BODY_ENDPOINTS;

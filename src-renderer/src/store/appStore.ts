@@ -65,6 +65,8 @@ export interface AppState {
   liveDrift: LiveDriftFeed[];
   /** Live-drift alerts (drift started or ended), newest last. */
   driftAlerts: LiveDriftAlert[];
+  /** Bumped on every `rollout` or `rolloutdecision` event: the Rollouts screen reads its model's state again. */
+  rolloutChanges: number;
   refreshLiveDrift(): Promise<void>;
   putLiveDrift(feed: LiveDriftFeed): void;
   connect(client: ApiClient): () => void;
@@ -151,6 +153,10 @@ export const useApp = create<AppState>((set, get) => {
       case 'driftalert':
         set((s) => ({ driftAlerts: [...s.driftAlerts.slice(-(DRIFT_ALERTS_KEPT - 1)), payload as LiveDriftAlert] }));
         return;
+      case 'rollout':
+      case 'rolloutdecision':
+        set((s) => ({ rolloutChanges: s.rolloutChanges + 1 }));
+        return;
     }
   };
 
@@ -163,6 +169,7 @@ export const useApp = create<AppState>((set, get) => {
     models: null,
     modelsError: null,
     serving: null,
+    rolloutChanges: 0,
     jobs: {},
     settings: null,
     metrics: [],

@@ -43,6 +43,22 @@ export interface RehearseOptions {
   onProgress?: (progress: RehearsalProgress) => void;
 }
 
+/**
+ * Everything a rehearsal refuses, checked without measuring or running anything: the config, the versions, the
+ * fault, the shape and the dataset's fit with both versions. Throws the same UserErrors the rehearsal would.
+ */
+export function checkRehearsal(
+  deps: { library: RehearsalDeps['library']; datasets: { get(nameOrId: string): Dataset } },
+  input: RehearsalConfigInput,
+): void {
+  const config = parseConfig(input);
+  const { baseline, candidate } = resolveVersions(deps.library, config.model, config.candidate, config.baseline);
+  checkFault(config);
+  compile(ShapeSchema.parse(config.shape ?? defaultShape(config.plan, config.seed)));
+  const dataset = deps.datasets.get(config.dataset);
+  for (const version of [baseline, candidate]) checkFit(dataset, version);
+}
+
 export async function rehearseRollout(
   deps: RehearsalDeps,
   input: RehearsalConfigInput,

@@ -20,7 +20,7 @@ import { parseModelRef } from '../../library/modelName';
 import { RolloutConflictError, type StoredRollout } from '../../store/rolloutRepository';
 import { UserError } from '../../userError';
 import type { TrafficMonitorApi, TrafficRouterApi } from '../trafficTypes';
-import { rehearseRollout } from './rehearseRollout';
+import { checkRehearsal, rehearseRollout } from './rehearseRollout';
 import { systemClock, type RolloutClock } from './rolloutClock';
 import { RolloutController, describeStep, routeFor } from './rolloutController';
 import { parsePlan, resolveVersions } from './rolloutPlan';
@@ -400,6 +400,11 @@ export class RolloutService {
   // Rehearsals
 
   /** Rehearses a plan offline (see rehearseRollout) and stores the result. */
+  /** Throws what `rehearse` would refuse (bad config, unknown versions or dataset, a misfit), before any work. */
+  checkRehearsal(input: RehearsalConfigInput): void {
+    checkRehearsal({ library: this.engine.library, datasets: this.engine.datasets }, input);
+  }
+
   async rehearse(input: RehearsalConfigInput, options: RehearseOptions = {}): Promise<RehearsalResult> {
     const result = await rehearseRollout(
       {
