@@ -1,6 +1,6 @@
 // Stored comparisons, newest first: open one, delete one; running ones show their progress.
-import { useState } from 'react';
 import type { ComparisonSummary } from '../../../src-shared/contract';
+import { ConfirmDelete } from '../components/ConfirmDelete';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { formatDate } from '../loadtest/describe';
 import { comparePath } from '../router';
@@ -11,52 +11,18 @@ import { formatPercent, isActive } from './describe';
 function DeleteCell({ comparison }: { comparison: ComparisonSummary }) {
   const client = useApp((s) => s.client);
   const drop = useApp((s) => s.dropComparison);
-  const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const remove = async () => {
-    if (!client) return;
-    try {
-      await client.call('removeComparison', { params: { id: comparison.id } });
-      drop(comparison.id);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-      setConfirming(false);
-    }
-  };
   if (isActive(comparison.state)) return <span className="muted">cancel it first</span>;
   return (
-    <span className="row-actions">
-      {confirming ? (
-        <>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => void remove()}
-            aria-label={`Confirm: delete ${comparison.name}`}
-            data-testid="confirm-delete-comparison"
-          >
-            Delete
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep
-          </button>
-        </>
-      ) : (
-        <button
-          type="button"
-          onClick={() => setConfirming(true)}
-          aria-label={`Delete ${comparison.name}`}
-          data-testid="delete-comparison"
-        >
-          Delete…
-        </button>
-      )}
-      {error && (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      )}
-    </span>
+    <ConfirmDelete
+      name={comparison.name}
+      testId="delete-comparison"
+      confirmTestId="confirm-delete-comparison"
+      onDelete={async () => {
+        if (!client) return;
+        await client.call('removeComparison', { params: { id: comparison.id } });
+        drop(comparison.id);
+      }}
+    />
   );
 }
 

@@ -1,7 +1,7 @@
 // Stored datasets, newest first: open one for its profile, or delete it.
-import { useState } from 'react';
 import type { DatasetSummary } from '../../../src-shared/contract';
 import { formatCount } from '../../../src-shared/units';
+import { ConfirmDelete } from '../components/ConfirmDelete';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { formatDate } from '../loadtest/describe';
 import { comparePath } from '../router';
@@ -10,52 +10,18 @@ import { useApp } from '../store/appStore';
 export function DeleteDatasetButton({ dataset, onDeleted }: { dataset: DatasetSummary; onDeleted?: () => void }) {
   const client = useApp((s) => s.client);
   const refresh = useApp((s) => s.refreshDatasets);
-  const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const remove = async () => {
-    if (!client) return;
-    try {
-      await client.call('removeDataset', { params: { id: dataset.id } });
-      await refresh();
-      onDeleted?.();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-      setConfirming(false);
-    }
-  };
   return (
-    <span className="row-actions">
-      {confirming ? (
-        <>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => void remove()}
-            aria-label={`Confirm: delete ${dataset.name}`}
-            data-testid="confirm-delete-dataset"
-          >
-            Delete
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep
-          </button>
-        </>
-      ) : (
-        <button
-          type="button"
-          onClick={() => setConfirming(true)}
-          aria-label={`Delete ${dataset.name}`}
-          data-testid="delete-dataset"
-        >
-          Delete…
-        </button>
-      )}
-      {error && (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      )}
-    </span>
+    <ConfirmDelete
+      name={dataset.name}
+      testId="delete-dataset"
+      confirmTestId="confirm-delete-dataset"
+      onDelete={async () => {
+        if (!client) return;
+        await client.call('removeDataset', { params: { id: dataset.id } });
+        await refresh();
+        onDeleted?.();
+      }}
+    />
   );
 }
 

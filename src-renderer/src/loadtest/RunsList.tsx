@@ -1,6 +1,6 @@
 // Stored runs, newest first: open one, delete one, or tick two or more and compare them.
-import { useState } from 'react';
 import type { LoadRun } from '../../../src-shared/contract';
+import { ConfirmDelete } from '../components/ConfirmDelete';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { loadTestPath, navigate } from '../router';
 import { useApp } from '../store/appStore';
@@ -13,53 +13,19 @@ function DeleteCell({ run }: { run: LoadRun }) {
   const dropLoadRun = useApp((s) => s.dropLoadRun);
   const toggleSelected = useLoadTestUi((s) => s.toggleSelected);
   const selected = useLoadTestUi((s) => s.selected);
-  const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const remove = async () => {
-    if (!client) return;
-    try {
-      await client.call('removeLoadTest', { params: { id: run.id } });
-      if (selected.includes(run.id)) toggleSelected(run.id);
-      dropLoadRun(run.id);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-      setConfirming(false);
-    }
-  };
   if (run.state === 'running') return <span className="muted">cancel it first</span>;
   return (
-    <span className="row-actions">
-      {confirming ? (
-        <>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => void remove()}
-            aria-label={`Confirm: delete ${run.name}`}
-            data-testid="confirm-delete"
-          >
-            Delete
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep
-          </button>
-        </>
-      ) : (
-        <button
-          type="button"
-          onClick={() => setConfirming(true)}
-          aria-label={`Delete ${run.name}`}
-          data-testid="delete-run"
-        >
-          Delete…
-        </button>
-      )}
-      {error && (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      )}
-    </span>
+    <ConfirmDelete
+      name={run.name}
+      testId="delete-run"
+      confirmTestId="confirm-delete"
+      onDelete={async () => {
+        if (!client) return;
+        await client.call('removeLoadTest', { params: { id: run.id } });
+        if (selected.includes(run.id)) toggleSelected(run.id);
+        dropLoadRun(run.id);
+      }}
+    />
   );
 }
 

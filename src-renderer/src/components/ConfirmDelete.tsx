@@ -1,0 +1,55 @@
+// A two-step delete for a row of a stored list (runs, comparisons, datasets): "Delete…", then Delete or Keep;
+// a failure is shown beside the buttons and the row stays.
+import { useState } from 'react';
+
+export interface ConfirmDeleteProps {
+  /** What is deleted, for the accessible labels. */
+  name: string;
+  /** Deletes it; a thrown error is shown and the row is kept. */
+  onDelete: () => Promise<void>;
+  /** data-testid of the first button; the confirm button's is `confirmTestId`. */
+  testId: string;
+  confirmTestId: string;
+}
+
+export function ConfirmDelete({ name, onDelete, testId, confirmTestId }: ConfirmDeleteProps) {
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async () => {
+    try {
+      await onDelete();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setConfirming(false);
+    }
+  };
+  return (
+    <span className="row-actions">
+      {confirming ? (
+        <>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void remove()}
+            aria-label={`Confirm: delete ${name}`}
+            data-testid={confirmTestId}
+          >
+            Delete
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${name}`} data-testid={testId}>
+          Delete…
+        </button>
+      )}
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
