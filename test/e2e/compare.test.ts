@@ -79,9 +79,9 @@ describe('Compare screen', () => {
       expect(await page.getByTestId('compare-dataset').inputValue()).not.toBe('');
       await pickVersions(['digits-mlp:1', 'digits-mlp:2']);
       await page.getByTestId('compare-dataset').selectOption(await datasetId('digits-live-same'));
-      await expect.poll(() => page.getByTestId('fit-line').count()).toBe(2);
-      for (const line of await page.getByTestId('fit-line').all())
-        expect(await line.getAttribute('data-fits')).toBe('true');
+      // The fit is checked again for the new choice: wait for both verdicts, not for the previous ones.
+      await expect.poll(() => page.locator('[data-testid="fit-line"][data-fits="true"]').count()).toBe(2);
+      expect(await page.getByTestId('fit-line').count()).toBe(2);
       await expect
         .poll(() => textOf('prediction-choices'))
         .toMatch(/digits-mlp:1: .*'probabilities'.*argmax.*\(inferred\)/);
