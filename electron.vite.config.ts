@@ -11,6 +11,7 @@ const mainEntries = {
   'engine/runtime/providerProbeChild': resolve('src-main/engine/runtime/providerProbeChild.ts'),
   'engine/loadtest/loadGeneratorWorker': resolve('src-main/engine/loadtest/loadGeneratorWorker.ts'),
   'engine/loadtest/loadStatsWorker': resolve('src-main/engine/loadtest/loadStatsWorker.ts'),
+  'engine/bundles/edge/optimizeWorker': resolve('src-main/engine/bundles/edge/optimizeWorker.ts'),
   // Entries keep every export: benchmarks drive the built runtime and write test models with the encoder.
   'engine/runtime/sessionPool': resolve('src-main/engine/runtime/sessionPool.ts'),
   'engine/onnx/encodeOnnxModel': resolve('src-main/engine/onnx/encodeOnnxModel.ts'),

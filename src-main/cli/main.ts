@@ -16,6 +16,8 @@ import { registerCompareCommand } from './commands/compareCommand';
 import { registerDatasetsCommand } from './commands/datasetsCommand';
 import { registerRolloutCommand } from './commands/rolloutCommand';
 import { registerWebCommand } from './commands/webCommand';
+import { registerExportCommand } from './commands/exportCommand';
+import { registerBundlesCommand } from './commands/bundlesCommand';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { Output } from './output';
 import type { GlobalOptions } from './withEngine';
@@ -44,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
   registerCompareCommand(program, act);
   registerDatasetsCommand(program, act);
   registerRolloutCommand(program, act);
+  registerExportCommand(program, act);
+  registerBundlesCommand(program, act);
   registerWebCommand(program, act);
   registerProvidersCommand(program, act);
   registerInfoCommand(program, act);

@@ -18,8 +18,12 @@ import { AppSettingsStore } from './appSettings';
 import { LoadTestRepository } from './store/loadTestRepository';
 import { ComparisonRepository } from './store/comparisonRepository';
 import { RolloutRepository } from './store/rolloutRepository';
+import { ReferenceProfileRepository } from './store/referenceProfileRepository';
 import { resolveHome } from './homeFolder';
 import { findResourcesDir } from './resourcesDir';
+import { BundleExporter } from './bundles/bundleExporter';
+import { sampleParityRows } from './bundles/sampleParityRows';
+import { SampleFiles } from './sampleFiles';
 import { probeProviders } from './runtime/providerProbe';
 import { MetaRepository } from './store/metaRepository';
 import { ModelRepository } from './store/modelRepository';
@@ -46,6 +50,10 @@ export class Engine {
   readonly comparisons: ComparisonRepository;
   /** Rollouts, their decisions and rehearsals; running ones nobody drives any more were paused at open. */
   readonly rollouts: RolloutRepository;
+  /** Reference profiles that came with imported bundles (live drift's reference where no dataset is bound). */
+  readonly referenceProfiles: ReferenceProfileRepository;
+  /** Deploy bundles: plan and write Triton/KServe/standalone/edge exports. */
+  readonly bundles: BundleExporter;
   private closed = false;
 
   private constructor(
@@ -74,8 +82,21 @@ export class Engine {
     this.comparisons = new ComparisonRepository(db);
     this.comparisons.markInterrupted();
     this.rollouts = new RolloutRepository(db);
+    this.referenceProfiles = new ReferenceProfileRepository(db);
     const now = Date.now();
     this.rollouts.pauseOrphaned({ ms: now, iso: new Date(now).toISOString() });
+    this.bundles = new BundleExporter({
+      home,
+      library,
+      servingConfig: this.servingConfig,
+      datasets,
+      loadTestRuns: this.loadTestRuns,
+      comparisons: this.comparisons,
+      rollouts: this.rollouts,
+      importedProfile: (model, version) => this.referenceProfiles.get(model, version),
+      providers: () => this.providers(),
+      parityRows: sampleParityRows(new SampleFiles(resourcesDir ? join(resourcesDir, 'data') : undefined)),
+    });
   }
 
   static open(options: EngineOptions = {}): Engine {

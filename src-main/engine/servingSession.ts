@@ -127,13 +127,14 @@ export async function startServing(engine: Engine, options: ServingSessionOption
   };
 }
 
-/** A version's reference dataset (bound with `slipway datasets reference`) as live drift needs it. */
-function referenceSource(engine: Engine): LiveDriftReferenceSource {
+/** A version's reference dataset (bound with `slipway datasets reference`) as live drift needs it, else the
+ * reference profile an imported bundle brought. */
+export function referenceSource(engine: Engine): LiveDriftReferenceSource {
   return {
     referenceOf(model, version) {
-      const dataset = engine.datasets.referenceFor(model, version);
-      if (!dataset) return null;
-      return { profile: dataset.features, rowSizes: new Map(dataset.inputs.map((i) => [i.name, i.size])) };
+      const reference = engine.datasets.referenceFor(model, version) ?? engine.referenceProfiles.get(model, version);
+      if (!reference) return null;
+      return { profile: reference.features, rowSizes: new Map(reference.inputs.map((i) => [i.name, i.size])) };
     },
   };
 }

@@ -3,8 +3,8 @@ import { useEffect } from 'react';
 import type { AppSettings } from '../../src-shared/contract';
 import { Rail } from './components/Rail';
 import { StatusBar } from './components/StatusBar';
-import { ComingNextPage } from './pages/ComingNextPage';
 import { ComparePage } from './pages/ComparePage';
+import { ExportPage } from './pages/ExportPage';
 import { LoadTestPage } from './pages/LoadTestPage';
 import { ModelsPage } from './pages/ModelsPage';
 import { RolloutsPage } from './pages/RolloutsPage';
@@ -55,7 +55,7 @@ export function App() {
         {route.page === 'load-test' && <LoadTestPage view={route.view} />}
         {route.page === 'compare' && <ComparePage view={route.view} />}
         {route.page === 'rollouts' && <RolloutsPage />}
-        {route.page === 'coming' && <ComingNextPage title={route.title} />}
+        {route.page === 'export' && <ExportPage />}
       </main>
       <StatusBar />
     </div>

@@ -10,7 +10,7 @@ export type Route =
   | { page: 'load-test'; view: LoadTestView }
   | { page: 'compare'; view: CompareView }
   | { page: 'rollouts' }
-  | { page: 'coming'; title: string };
+  | { page: 'export' };
 
 /** #/load-test (new test), #/load-test/runs, #/load-test/runs/<id>, #/load-test/compare/<id>,<id>… */
 export type LoadTestView =
@@ -26,10 +26,6 @@ export type CompareView =
   | { kind: 'datasets' }
   | { kind: 'dataset'; id: string };
 
-export const COMING_NEXT: Record<string, string> = {
-  export: 'Export',
-};
-
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const [first, name, version] = parts;
@@ -40,7 +36,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'load-test') return { page: 'load-test', view: loadTestView(name, version) };
   if (first === 'rollouts') return { page: 'rollouts' };
   if (first === 'compare') return { page: 'compare', view: compareView(name, version) };
-  if (first && COMING_NEXT[first]) return { page: 'coming', title: COMING_NEXT[first]! };
+  if (first === 'export') return { page: 'export' };
   return { page: 'models' };
 }
 

@@ -16,6 +16,7 @@ import {
   PredictionChoiceSchema,
   PredictionRuleSchema,
 } from './comparison';
+import { BundleImportResultSchema, ExportPlanSchema, ExportRequestSchema, ExportResultSchema } from './bundle';
 import {
   DatasetFitSchema,
   DatasetImportOptionsSchema,
@@ -115,7 +116,7 @@ export const SampleRowSchema = z.object({ inputs: z.record(z.string(), z.unknown
 // ---------------------------------------------------------------------------------------------------------
 // Jobs
 
-export const JobKindSchema = z.enum(['import', 'dataset-import', 'drift', 'rehearsal']);
+export const JobKindSchema = z.enum(['import', 'dataset-import', 'drift', 'rehearsal', 'export', 'bundle-import']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 export const JobSchema = z.object({
@@ -136,10 +137,23 @@ export const JobSchema = z.object({
   drift: DriftReportSchema.optional(),
   /** rehearsal: the stored result (detection time, bad answers, decisions). */
   rehearsal: RehearsalResultSchema.optional(),
+  /** export: the bundle written (folder, archive, manifest). */
+  export: ExportResultSchema.optional(),
+  /** bundle-import: the version the bundle was imported as. */
+  bundleImport: BundleImportResultSchema.optional(),
   /** A dataset import refused because the file does not fit the model it was mapped onto: one line each. */
   problems: z.array(FitProblemSchema).optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
+
+export const RevealRequestSchema = z.object({ path: z.string().min(1) });
+export const RevealResultSchema = z.object({ path: z.string(), opened: z.boolean(), message: z.string() });
+export type RevealResult = z.infer<typeof RevealResultSchema>;
+export const BundleImportRequestSchema = z.object({
+  path: z.string().min(1),
+  /** Import under this name instead of the manifest's. */
+  name: z.string().min(1).optional(),
+});
 
 export const ImportPathRequestSchema = z.object({
   path: z.string().min(1),
@@ -537,6 +551,17 @@ export const ControlApi = {
   startRehearsal: endpoint('POST', '/rehearsals', RehearsalConfigSchema, JobSchema),
   rehearsals: endpoint('GET', '/rehearsals', null, z.array(RehearsalSummarySchema)),
   rehearsal: endpoint('GET', '/rehearsals/:id', null, RehearsalResultSchema),
+  /** What an export will write (the default folder when the request names none); a bad request is a 400/404. */
+  exportPlan: endpoint('POST', '/exports/plan', ExportRequestSchema, ExportPlanSchema),
+  /** An export job: checked like exportPlan first, then follow its `job` events; the finished job carries the
+   * ExportResult. */
+  startExport: endpoint('POST', '/exports', ExportRequestSchema, JobSchema),
+  /** Opens a folder this engine exported (or an archive's folder) in the OS file manager; opened: false with a
+   * message where there is none to open (headless), so the UI shows the path instead. */
+  revealExport: endpoint('POST', '/exports/reveal', RevealRequestSchema, RevealResultSchema),
+  /** A bundle-import job (a folder or .tar.gz on this machine): every checksum is verified before the library is
+   * touched; the finished job carries the BundleImportResult. */
+  importBundle: endpoint('POST', '/bundles/import', BundleImportRequestSchema, JobSchema),
 } as const;
 export type ControlApiName = keyof typeof ControlApi;
 /** Endpoints whose body or reply is not JSON: the server routes them itself, clients call them their own way. */

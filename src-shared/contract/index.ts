@@ -10,3 +10,4 @@ export * from './datasets';
 export * from './comparison';
 export * from './drift';
 export * from './rollout';
+export * from './bundle';

@@ -18,6 +18,7 @@ import type { RunInputs } from '../modelRunner';
 import type { SampleFiles } from '../sampleFiles';
 import { UserError } from '../userError';
 import { compareHandlers } from './compareHandlers';
+import { exportHandlers } from './exportHandlers';
 import type { JobManager } from './jobManager';
 import type { LiveDriftFeedPublisher } from './liveDriftFeed';
 import { rolloutHandlers } from './rolloutHandlers';
@@ -158,6 +159,7 @@ export function controlHandlers(deps: ControlDeps): Pick<ControlHandlers, JsonAp
     compareLoadTests: ({ body }) => deps.loadTests.compare(body.ids),
     ...compareHandlers(deps),
     ...rolloutHandlers(deps),
+    ...exportHandlers(deps),
   };
 }
 

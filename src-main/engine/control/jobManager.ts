@@ -13,7 +13,7 @@ export interface JobContext {
 const KEEP_FINISHED = 100;
 
 /** What a finished job carries besides its state: the field that fits its kind. */
-export type JobOutcome = Pick<Job, 'result' | 'dataset' | 'drift' | 'rehearsal'>;
+export type JobOutcome = Pick<Job, 'result' | 'dataset' | 'drift' | 'rehearsal' | 'export' | 'bundleImport'>;
 
 /** An error that says, line by line, why a file does not fit (the job lists them beside its message). */
 function fitProblems(error: unknown): FitProblem[] | undefined {

@@ -24,7 +24,10 @@ export function probeProviders(options: { refresh?: boolean } = {}): Promise<Pro
 function runProbe(): Promise<ProviderStatus[]> {
   const script = siblingScript(import.meta.url, 'providerProbeChild');
   return new Promise((resolve, reject) => {
-    const child = fork(script.path, [], { execArgv: script.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(script.path, script.args, {
+      execArgv: script.execArgv,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     const outcomes: ProbeOutcome[] = [];
     let stderr = '';
     let fatal: string | undefined;

@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { tinyProbeModel } from '../onnx/encodeOnnxModel';
 import { shortProviderError } from './providerError';
 import { PROBE_MARKER, type ProbeMessage, type ProbeOutcome } from './providerProbeProtocol';
+import { SINGLE_FILE } from './singleFile';
 
 const send = (message: ProbeMessage) => process.send?.(message);
 
@@ -35,7 +36,13 @@ async function main(): Promise<void> {
   send({ type: 'done' });
 }
 
-main().catch((error: unknown) => {
-  send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
-  process.exitCode = 1;
-});
+/** The probe child's work. This module runs it when it is the child's script; the standalone server's single file
+ * runs it for its `providerProbeChild` role. */
+export function runProviderProbe(): void {
+  main().catch((error: unknown) => {
+    send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+    process.exitCode = 1;
+  });
+}
+
+if (!SINGLE_FILE) runProviderProbe();

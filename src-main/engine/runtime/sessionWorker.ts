@@ -14,11 +14,13 @@ import type {
 } from './sessionProtocol';
 import { CONTROL_REPLY_SEQ, CONTROL_REQUEST_SEQ } from './sessionProtocol';
 import { sessionSignature } from './sessionSignature';
+import { SINGLE_FILE } from './singleFile';
 import { makeSyntheticInputs } from './syntheticInputs';
 import { transferablesOf } from './wireTensor';
 
-const config = workerData as SessionWorkerConfig;
-const control = new Int32Array(config.control);
+// Set when the worker starts (not at import: the standalone server's single file imports this on every thread).
+let config: SessionWorkerConfig;
+let control: Int32Array;
 const post = (event: WorkerEvent) => parentPort!.postMessage(event);
 
 function reply(message: RunReply, transfer: ArrayBuffer[] = []): void {
@@ -103,7 +105,11 @@ async function serve(session: ort.InferenceSession): Promise<void> {
   config.port.close();
 }
 
-async function main(): Promise<void> {
+/** The worker's work: open the session, report ready, serve until closed. This module runs it when it is the
+ * worker's script; the standalone server's single file runs it for its `sessionWorker` role. */
+export async function runSessionWorker(): Promise<void> {
+  config = workerData as SessionWorkerConfig;
+  control = new Int32Array(config.control);
   const loadStarted = performance.now();
   const created = await createSession();
   if (Array.isArray(created)) {
@@ -131,4 +137,4 @@ async function main(): Promise<void> {
   await serve(session);
 }
 
-void main();
+if (!SINGLE_FILE) void runSessionWorker();

@@ -7,7 +7,7 @@ const ITEMS: { href: string; label: string; match: (r: Route) => boolean }[] = [
   { href: '#/load-test', label: 'Load test', match: (r) => r.page === 'load-test' },
   { href: '#/compare', label: 'Compare', match: (r) => r.page === 'compare' },
   { href: '#/rollouts', label: 'Rollouts', match: (r) => r.page === 'rollouts' },
-  { href: '#/export', label: 'Export', match: (r) => r.page === 'coming' && r.title === 'Export' },
+  { href: '#/export', label: 'Export', match: (r) => r.page === 'export' },
   { href: '#/settings', label: 'Settings', match: (r) => r.page === 'settings' },
 ];
 

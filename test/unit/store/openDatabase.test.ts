@@ -28,6 +28,7 @@ describe('openDatabase', () => {
       'meta',
       'model_versions',
       'models',
+      'reference_profiles',
       'rehearsal_latency_profiles',
       'rollout_decisions',
       'rollout_rehearsals',
