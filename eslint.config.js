@@ -57,12 +57,23 @@ export default tseslint.config(
   },
   {
     files: ['src-main/engine/**/*.ts'],
-    ignores: ['src-main/engine/serving/**', 'src-main/engine/runtime/**', 'src-main/engine/traffic/*.ts'],
+    ignores: [
+      'src-main/engine/serving/**',
+      'src-main/engine/runtime/**',
+      'src-main/engine/traffic/*.ts',
+      'src-main/engine/bundles/standalone/**',
+    ],
     rules: { 'no-restricted-imports': forbid(engineMustNotImport, engineMessage) },
   },
   {
-    // traffic/*.ts (the router, not rollout/) is part of the data plane: serving imports it.
-    files: ['src-main/engine/serving/**/*.ts', 'src-main/engine/runtime/**/*.ts', 'src-main/engine/traffic/*.ts'],
+    // traffic/*.ts (the router, not rollout/) is part of the data plane: serving imports it. The standalone
+    // bundle's server is built from the data plane alone, so it follows the same rule.
+    files: [
+      'src-main/engine/serving/**/*.ts',
+      'src-main/engine/runtime/**/*.ts',
+      'src-main/engine/traffic/*.ts',
+      'src-main/engine/bundles/standalone/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,11 +1,11 @@
 // `slipway bundles import|verify PATH`: bring a deploy bundle (folder or .tar.gz) back into the library, or only
 // check it: every file's sha256 against the manifest, and archives refused when an entry could escape the bundle.
+import { progressLine, withCancel } from '../withCancel';
 import type { Command } from 'commander';
 import type { BundleImportResult, BundleManifest } from '../../../src-shared/contract';
 import { formatBytes } from '../../../src-shared/units';
 import { importBundle, verifyBundleAt, type BundleVerifyResult } from '../../engine/bundles/import/importBundle';
 import { resolveHome } from '../../engine/homeFolder';
-import type { Output } from '../output';
 import type { RunAction } from '../runAction';
 import { withEngine } from '../withEngine';
 
@@ -125,25 +125,4 @@ function renderImport(r: BundleImportResult): string {
     `${what} ${r.model}:${r.version} (${r.verifiedFiles} files verified)`,
     ...r.notes.map((n) => `note: ${n}`),
   ].join('\n');
-}
-
-function progressLine(out: Output, verb: string): (fraction: number, message: string) => void {
-  return (fraction, message) => out.progress(`${verb} ${Math.round(fraction * 100)}%  ${message}`);
-}
-
-/** Runs the work with Ctrl-C cancelling it (a second Ctrl-C exits at once). */
-async function withCancel<T>(out: Output, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const abort = new AbortController();
-  const stop = () => {
-    process.off('SIGINT', stop);
-    process.once('SIGINT', () => process.exit(130));
-    abort.abort();
-  };
-  process.on('SIGINT', stop);
-  try {
-    return await work(abort.signal);
-  } finally {
-    process.off('SIGINT', stop);
-    out.endProgress();
-  }
 }

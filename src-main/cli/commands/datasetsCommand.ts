@@ -19,6 +19,7 @@ import { collect } from '../optionParsers';
 import { table } from '../output';
 import type { RunAction } from '../runAction';
 import { withEngine } from '../withEngine';
+import { withCancel } from '../withCancel';
 
 interface ImportFlags {
   name?: string;
@@ -70,24 +71,13 @@ input holds booleans, or whole numbers with at most 10 distinct values, are cate
         withEngine(opts, out, async (engine) => {
           const flags = this.opts<ImportFlags>();
           const options = importOptions(flags);
-          const abort = new AbortController();
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.once('SIGINT', () => process.exit(130));
-            abort.abort();
-          };
-          process.on('SIGINT', stop);
           const started = performance.now();
-          let dataset: Dataset;
-          try {
-            dataset = await engine.datasets.import(file, options, {
-              signal: abort.signal,
+          const dataset: Dataset = await withCancel(out, (signal) =>
+            engine.datasets.import(file, options, {
+              signal,
               onProgress: (p) => out.progress(progressLine(file, p, started)),
-            });
-          } finally {
-            process.off('SIGINT', stop);
-            out.endProgress();
-          }
+            }),
+          );
           const seconds = (performance.now() - started) / 1000;
           const fit = options.model ? engine.datasets.fit(dataset.id, signatureOf(engine, options.model)) : null;
           out.result({ dataset, fit, seconds }, (r) => renderImport(r.dataset, r.fit, options.model, r.seconds));

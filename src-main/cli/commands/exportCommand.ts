@@ -1,6 +1,6 @@
 // `slipway export NAME:V --target triton|kserve|standalone|edge [--out DIR] [--tar]`: writes a deploy bundle
 // (see engine/bundles) and prints where, what it holds and the edge parity when that target was chosen.
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import { BUNDLE_TARGETS, type BundleTarget, type ExportResult } from '../../../src-shared/contract';
 import { formatBytes } from '../../../src-shared/units';
@@ -9,6 +9,7 @@ import { UserError } from '../../engine/userError';
 import { collect } from '../optionParsers';
 import type { RunAction } from '../runAction';
 import { withEngine } from '../withEngine';
+import { progressLine, withCancel } from '../withCancel';
 
 interface ExportFlags {
   target: string[];
@@ -65,23 +66,10 @@ Import one back with \`slipway bundles import DIR|FILE.tar.gz\`.`,
             );
             return;
           }
-          const abort = new AbortController();
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.once('SIGINT', () => process.exit(130));
-            abort.abort();
-          };
-          process.on('SIGINT', stop);
-          let result: ExportResult;
-          try {
-            result = await engine.bundles.run(request, {
-              signal: abort.signal,
-              onProgress: (p) => out.progress(`export ${Math.round(p.fraction * 100)}%  ${p.message}`),
-            });
-          } finally {
-            process.off('SIGINT', stop);
-            out.endProgress();
-          }
+          const progress = progressLine(out, 'export');
+          const result = await withCancel(out, (signal) =>
+            engine.bundles.run(request, { signal, onProgress: (p) => progress(p.fraction, p.message) }),
+          );
           out.result(result, renderExport);
         }),
       );
@@ -129,6 +117,8 @@ function renderExport(result: ExportResult): string {
       `load test: ${Math.round(m.loadTest.capacity.capacityRate)} req/s at p99 ≤ ${m.loadTest.capacity.budgetMs} ms`,
     );
   for (const note of result.notes) lines.push(`note: ${note}`);
-  lines.push(`import it elsewhere with: slipway bundles import ${relative(process.cwd(), result.outDir) || '.'}`);
+  const shown = relative(process.cwd(), result.outDir);
+  const path = shown === '' ? '.' : shown.startsWith('..') || isAbsolute(shown) ? result.outDir : shown;
+  lines.push(`import it elsewhere with: slipway bundles import ${path}`);
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import type { ModelInspection, ModelVersion } from '../../../src-shared/contract
 import { formatShape } from '../../../src-shared/shapes';
 import { formatBytes, formatCount } from '../../../src-shared/units';
 import { parseModelRef, parseVersion, type ModelRef } from '../../engine/library/modelName';
-import { inspectOnnxFile, OnnxFormatError } from '../../engine/onnx/inspectOnnxFile';
+import { inspectModelFile } from '../../engine/onnx/inspectModelFile';
 import { UserError } from '../../engine/userError';
 import { table } from '../output';
 import type { RunAction } from '../runAction';
@@ -80,7 +80,7 @@ export function registerModelsCommand(program: Command, act: RunAction): void {
     .action(function (this: Command, ref: string) {
       return act(this, async (out, opts) => {
         if (looksLikePath(ref)) {
-          const inspection = inspectFile(ref);
+          const inspection = inspectModelFile(ref);
           out.result({ file: ref, inspection }, (r) => renderInspection(r.inspection, `file ${r.file}`));
           return;
         }
@@ -147,16 +147,6 @@ function looksLikePath(ref: string): boolean {
   return (
     ref.endsWith('.onnx') || ref.includes('/') || ref.includes('\\') || (existsSync(ref) && statSync(ref).isFile())
   );
-}
-
-function inspectFile(path: string): ModelInspection {
-  try {
-    return inspectOnnxFile(path);
-  } catch (error) {
-    if (error instanceof OnnxFormatError)
-      throw new UserError(error.code === 'not-found' ? 'not-found' : 'bad-input', error.message);
-    throw error;
-  }
 }
 
 function describeTensor(t: {

@@ -1,5 +1,6 @@
 // `slipway serve`: the localhost endpoint (KServe V2 + Triton extensions) until Ctrl-C or SIGTERM, which
 // drain in-flight requests before exiting.
+import { untilStopSignal } from '../../engine/untilStopSignal';
 import type { Command } from 'commander';
 import type { ServingSettings } from '../../../src-shared/contract';
 import { ProviderChoiceSchema } from '../../../src-shared/contract';
@@ -128,7 +129,7 @@ export function registerServeCommand(program: Command, act: RunAction): void {
           });
           rollouts.attach(session.server);
           reportReady(out, session.url, session.versions, session.exposedUrls);
-          await untilSignal();
+          await untilStopSignal();
           if (!out.json) process.stderr.write('slipway: draining in-flight requests…\n');
           rollouts.close();
           await session.stop();
@@ -193,21 +194,6 @@ function reportReady(out: Output, url: string, versions: ServedVersion[], expose
   const ready = rows.filter((r) => r.state === 'ready').length;
   lines.push(`slipway: ready: ${ready} of ${rows.length} versions; Ctrl-C drains and stops`);
   process.stderr.write(`${lines.join('\n')}\n`);
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      // A second signal while draining exits at once.
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 function fraction(flag: string): (value: string) => number {

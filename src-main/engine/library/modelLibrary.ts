@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import type { ImportResult, ModelInspection, ModelSummary, ModelVersion, Stage } from '../../../src-shared/contract';
 import { StageSchema } from '../../../src-shared/contract';
-import { inspectOnnxFile, OnnxFormatError } from '../onnx/inspectOnnxFile';
+import { inspectModelFile as inspect } from '../onnx/inspectModelFile';
 import type { ModelRepository } from '../store/modelRepository';
 import { UserError } from '../userError';
 import { ContentStore, type StagedFile } from './contentStore';
@@ -199,18 +199,6 @@ export class ModelLibrary {
     const names = this.list().map((m) => m.name);
     const hint = names.length > 0 ? `; the library has: ${names.join(', ')}` : '; the library is empty';
     return new UserError('not-found', `no model named '${name}'${hint}`);
-  }
-}
-
-function inspect(path: string, shownAs?: string): ModelInspection {
-  try {
-    return inspectOnnxFile(path);
-  } catch (error) {
-    if (error instanceof OnnxFormatError) {
-      const message = shownAs ? error.message.replaceAll(path, shownAs) : error.message;
-      throw new UserError(error.code === 'not-found' ? 'not-found' : 'bad-input', message);
-    }
-    throw error;
   }
 }
 

@@ -18,6 +18,7 @@ describe('layering lint rules', () => {
     ['src-main/engine/runtime/x.ts', "import { ModelLibrary } from '../library/modelLibrary';"],
     ['src-main/engine/runtime/x.ts', "import { openDatabase } from '../store/openDatabase';"],
     ['src-main/engine/serving/x.ts', "import { ModelRepository } from '../store/modelRepository';"],
+    ['src-main/engine/bundles/standalone/x.ts', "import { ModelLibrary } from '../../library/modelLibrary';"],
     ['src-shared/x.ts', "import { readFileSync } from 'node:fs';"],
     ['src-renderer/src/x.ts', "import { Engine } from '../../src-main/engine/engine';"],
     ['src-main/desktop/x.ts', "import { Engine } from '../engine/engine';"],

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ModelInspection } from '../../../../src-shared/contract';
-import { inspectOnnxFile, OnnxFormatError } from '../../onnx/inspectOnnxFile';
+import { inspectOnnxFile } from '../../onnx/inspectOnnxFile';
+import { inspectModelFile } from '../../onnx/inspectModelFile';
 import { siblingScript, startSiblingWorker } from '../../runtime/siblingScript';
 import { UserError } from '../../userError';
 
@@ -51,16 +52,6 @@ export interface OptimizeWorkerData {
 /** The worker's one message: `stage` says whether optimising or re-loading the written file failed. */
 export type OptimizeWorkerReply =
   { ok: true; seconds: number } | { ok: false; stage: 'optimize' | 'reload'; error: string };
-
-function inspectOriginal(path: string): ModelInspection {
-  try {
-    return inspectOnnxFile(path);
-  } catch (error) {
-    if (error instanceof OnnxFormatError)
-      throw new UserError(error.code === 'not-found' ? 'not-found' : 'bad-input', error.message);
-    throw error;
-  }
-}
 
 function runWorker(data: OptimizeWorkerData): Promise<OptimizeWorkerReply> {
   const worker = startSiblingWorker(siblingScript(import.meta.url, 'optimizeWorker'), {
@@ -117,7 +108,7 @@ export async function optimizeForCpu(input: OptimizeForCpuInput): Promise<CpuOpt
       `${input.outPath} already exists; the optimised model is only written to a new path`,
     );
   }
-  const original = inspectOriginal(input.modelPath);
+  const original = inspectModelFile(input.modelPath);
 
   await mkdir(dirname(input.outPath), { recursive: true });
   // Beside the target, so the final rename stays on one file system; still .onnx, which picks onnxruntime's format.

@@ -1,6 +1,7 @@
 // Entry of the standalone server (built into one file, server.js, by scripts/buildStandalone.mjs). The same file
 // plays every role: the server, its inference worker threads and its provider probe child, chosen by the
 // `--slipway-role` argument that siblingScript adds when it starts them from the single file.
+import { untilStopSignal } from '../../untilStopSignal';
 import { fileURLToPath } from 'node:url';
 import { STANDALONE_SERVER_CONFIG_FILE } from '../../../../src-shared/contract';
 import { runProviderProbe } from '../../runtime/providerProbeChild';
@@ -24,25 +25,10 @@ async function main(): Promise<void> {
   }
   const server = await startStandaloneServer(options, log);
   process.stdout.write(`slipway-server: serving ${server.serving.join(', ')} at ${server.url}\n`);
-  await untilSignal();
+  await untilStopSignal();
   log('slipway-server: draining in-flight requests…');
   await server.stop();
   log('slipway-server: stopped');
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      // A second signal while draining exits at once.
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 function exitCodeOf(error: unknown): number {
