@@ -20,7 +20,9 @@ export function lastLoadTest(runs: readonly LoadRun[], model: string, version: n
     .filter((r) => {
       const target = r.config.target;
       if (target.kind === 'url') return false;
-      return target.model === model && (target.version === version || r.targetLabel.startsWith(label));
+      // A run without a version went to the default one: its label names the version it resolved to.
+      const resolved = r.targetLabel === label || r.targetLabel.startsWith(`${label} `);
+      return target.model === model && (target.version === version || (target.version === undefined && resolved));
     })
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   if (!run?.summary) return null;
