@@ -6,51 +6,25 @@
 // screen's live drift, whose alert shows for the version that receives drifted traffic.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { data } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
-import { startWebApp, type WebApp } from './webApp';
+import { openHash, shoot, textOf, useWebApp } from './webApp';
 
 const TIMEOUT = 90_000;
 
-let app: WebApp;
-let page: Page;
-
-beforeAll(async () => {
-  app = await startWebApp();
-  page = app.page;
-}, TIMEOUT);
-
-afterAll(async () => {
-  await app?.close();
-});
-
-async function open(hash: string): Promise<void> {
-  await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
-}
-
-async function textOf(testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().textContent()) ?? '';
-}
-
-/** The app scrolls inside its content pane, so a screenshot shows what is scrolled into view. */
-async function shoot(name: string, testId: string): Promise<void> {
-  await page.getByTestId(testId).first().waitFor();
-  await page.evaluate(`document.querySelector('[data-testid="${testId}"]').scrollIntoView({ block: 'start' })`);
-  await app.screenshot(name);
-}
+const web = useWebApp(TIMEOUT);
 
 /** Ticks exactly these versions, in this order (the first is the baseline). */
 async function pickVersions(refs: string[]): Promise<void> {
-  const checked = page.locator('[data-testid^="pick-"]:checked');
+  const checked = web.page.locator('[data-testid^="pick-"]:checked');
   while ((await checked.count()) > 0) await checked.first().uncheck();
-  for (const ref of refs) await page.getByTestId(`pick-${ref}`).check();
+  for (const ref of refs) await web.page.getByTestId(`pick-${ref}`).check();
 }
 
 /** A slow comparison started through the API (50 000 bootstrap resamples: a few seconds), so the next one waits behind it. */
 async function startBlocker(): Promise<string> {
-  const started = await app.api<{ id: string }>('POST', '/comparisons', {
+  const started = await web.app.api<{ id: string }>('POST', '/comparisons', {
     name: 'blocker',
     versions: ['digits-mlp:1', 'digits-mlp:2'],
     dataset: 'digits-reference',
@@ -61,7 +35,7 @@ async function startBlocker(): Promise<string> {
 }
 
 async function datasetId(name: string): Promise<string> {
-  const list = await app.api<{ id: string; name: string }[]>('GET', '/datasets');
+  const list = await web.app.api<{ id: string; name: string }[]>('GET', '/datasets');
   return list.json.find((d) => d.name === name)!.id;
 }
 
@@ -69,41 +43,41 @@ describe('Compare screen', () => {
   it(
     'sets up digits v1 against v2 on the live data, showing the fit and the inferred prediction',
     async () => {
-      await open('#/compare');
-      await page
+      await openHash(web.page, '#/compare');
+      await web.page
         .getByRole('link', { name: 'Compare', exact: true })
-        .and(page.locator('[aria-current="page"]'))
+        .and(web.page.locator('[aria-current="page"]'))
         .waitFor();
       // First visit: two versions of one model and a dataset that fits them are already chosen.
-      await expect.poll(() => page.locator('[data-testid^="pick-"]:checked').count()).toBe(2);
-      expect(await page.getByTestId('compare-dataset').inputValue()).not.toBe('');
+      await expect.poll(() => web.page.locator('[data-testid^="pick-"]:checked').count()).toBe(2);
+      expect(await web.page.getByTestId('compare-dataset').inputValue()).not.toBe('');
       await pickVersions(['digits-mlp:1', 'digits-mlp:2']);
-      await page.getByTestId('compare-dataset').selectOption(await datasetId('digits-live-same'));
+      await web.page.getByTestId('compare-dataset').selectOption(await datasetId('digits-live-same'));
       // The fit is checked again for the new choice: wait for both verdicts, not for the previous ones.
-      await expect.poll(() => page.locator('[data-testid="fit-line"][data-fits="true"]').count()).toBe(2);
-      expect(await page.getByTestId('fit-line').count()).toBe(2);
+      await expect.poll(() => web.page.locator('[data-testid="fit-line"][data-fits="true"]').count()).toBe(2);
+      expect(await web.page.getByTestId('fit-line').count()).toBe(2);
       await expect
-        .poll(() => textOf('prediction-choices'))
+        .poll(() => textOf(web.page, 'prediction-choices'))
         .toMatch(/digits-mlp:1: .*'probabilities'.*argmax.*\(inferred\)/);
-      const baseline = page.locator('label.version-choice', { has: page.getByTestId('pick-digits-mlp:1') });
+      const baseline = web.page.locator('label.version-choice', { has: web.page.getByTestId('pick-digits-mlp:1') });
       expect(await baseline.textContent()).toMatch(/baseline/);
 
       // A dataset that does not fit says so per version, and Run waits.
-      await page.getByTestId('compare-dataset').selectOption(await datasetId('cancer-live-same'));
-      await expect.poll(() => page.locator('[data-testid="fit-line"][data-fits="false"]').count()).toBe(2);
-      expect(await page.getByTestId('fit-problem').count()).toBeGreaterThan(0);
-      expect(await page.getByTestId('run-comparison').isDisabled()).toBe(true);
-      expect(await textOf('compare-problems')).toMatch(/the dataset does not fit digits-mlp:1, digits-mlp:2/);
-      await shoot('compare-misfit', 'fit-summary');
+      await web.page.getByTestId('compare-dataset').selectOption(await datasetId('cancer-live-same'));
+      await expect.poll(() => web.page.locator('[data-testid="fit-line"][data-fits="false"]').count()).toBe(2);
+      expect(await web.page.getByTestId('fit-problem').count()).toBeGreaterThan(0);
+      expect(await web.page.getByTestId('run-comparison').isDisabled()).toBe(true);
+      expect(await textOf(web.page, 'compare-problems')).toMatch(/the dataset does not fit digits-mlp:1, digits-mlp:2/);
+      await shoot(web.app, 'compare-misfit', 'fit-summary');
 
       // One version is not a comparison.
-      await page.getByTestId('compare-dataset').selectOption(await datasetId('digits-live-same'));
-      await page.getByTestId('pick-digits-mlp:2').uncheck();
-      await expect.poll(() => textOf('compare-problems')).toMatch(/tick at least two versions/);
-      await page.getByTestId('pick-digits-mlp:2').check();
-      await page.getByTestId('compare-reference').selectOption(await datasetId('digits-reference'));
-      await expect.poll(() => page.getByTestId('run-comparison').isEnabled()).toBe(true);
-      await app.screenshot('compare-form');
+      await web.page.getByTestId('compare-dataset').selectOption(await datasetId('digits-live-same'));
+      await web.page.getByTestId('pick-digits-mlp:2').uncheck();
+      await expect.poll(() => textOf(web.page, 'compare-problems')).toMatch(/tick at least two versions/);
+      await web.page.getByTestId('pick-digits-mlp:2').check();
+      await web.page.getByTestId('compare-reference').selectOption(await datasetId('digits-reference'));
+      await expect.poll(() => web.page.getByTestId('run-comparison').isEnabled()).toBe(true);
+      await web.app.screenshot('compare-form');
     },
     TIMEOUT,
   );
@@ -112,31 +86,31 @@ describe('Compare screen', () => {
     'runs the comparison with a progress bar and shows agreement ≈ 95.6 % with its interval',
     async () => {
       const blocker = await startBlocker();
-      await page.getByTestId('run-comparison').click();
-      await page.getByTestId('live-comparison').waitFor({ timeout: 10_000 });
-      expect(await page.evaluate('window.location.hash')).toMatch(/^#\/compare\/runs\/.+/);
-      expect(await textOf('comparison-state')).toBe('Queued');
-      expect(await page.getByTestId('comparison-progress').getAttribute('data-progress')).toBe('0');
-      expect(await textOf('comparison-progress-text')).toMatch(/^0% · Checking · 0 of 1\D?797 rows$/);
-      await app.screenshot('compare-queued');
+      await web.page.getByTestId('run-comparison').click();
+      await web.page.getByTestId('live-comparison').waitFor({ timeout: 10_000 });
+      expect(await web.page.evaluate('window.location.hash')).toMatch(/^#\/compare\/runs\/.+/);
+      expect(await textOf(web.page, 'comparison-state')).toBe('Queued');
+      expect(await web.page.getByTestId('comparison-progress').getAttribute('data-progress')).toBe('0');
+      expect(await textOf(web.page, 'comparison-progress-text')).toMatch(/^0% · Checking · 0 of 1\D?797 rows$/);
+      await web.app.screenshot('compare-queued');
       // Ours starts as soon as the one ahead of it has finished.
-      await page.getByTestId('comparison-report').waitFor({ timeout: 60_000 });
-      const ahead = await app.api<{ state: string }>('GET', `/comparisons/${blocker}`);
+      await web.page.getByTestId('comparison-report').waitFor({ timeout: 60_000 });
+      const ahead = await web.app.api<{ state: string }>('GET', `/comparisons/${blocker}`);
       expect(ahead.json.state).toBe('succeeded');
-      expect(await textOf('comparison-state')).toBe('Done');
+      expect(await textOf(web.page, 'comparison-state')).toBe('Done');
 
-      const agreement = page.getByTestId('pair-agreement').first();
+      const agreement = web.page.getByTestId('pair-agreement').first();
       expect(Number(await agreement.getAttribute('data-value'))).toBeCloseTo(0.956, 2);
       expect(await agreement.textContent()).toMatch(/^95\.6 % \[\d+\.\d – \d+\.\d\]$/);
-      const accuracies = await page.getByTestId('version-accuracy').allTextContents();
+      const accuracies = await web.page.getByTestId('version-accuracy').allTextContents();
       expect(accuracies).toHaveLength(2);
       for (const a of accuracies) expect(a).toMatch(/^\d+\.\d % \[\d+\.\d – \d+\.\d\]$/);
       // 24 disagreements: the off-diagonal cells of the flip matrix.
-      const flips = await page.getByTestId('flip-cell').allTextContents();
+      const flips = await web.page.getByTestId('flip-cell').allTextContents();
       expect(flips.reduce((n, t) => n + Number(t), 0)).toBe(24);
-      expect(await page.getByTestId('delta-row').count()).toBe(2);
-      await shoot('compare-report', 'comparison-report');
-      await shoot('compare-flips', 'flip-matrix');
+      expect(await web.page.getByTestId('delta-row').count()).toBe(2);
+      await shoot(web.app, 'compare-report', 'comparison-report');
+      await shoot(web.app, 'compare-flips', 'flip-matrix');
     },
     TIMEOUT,
   );
@@ -144,24 +118,27 @@ describe('Compare screen', () => {
   it(
     'opens a row in the disagreement explorer with its inputs and both outputs, and exports the flips',
     async () => {
-      await page.getByTestId('explorer-sort-flips').click();
-      const first = page.getByTestId('explorer-row').first();
+      await web.page.getByTestId('explorer-sort-flips').click();
+      const first = web.page.getByTestId('explorer-row').first();
       expect(await first.getAttribute('data-flip')).toBe('negative');
       await first.getByTestId('explorer-open').click();
-      const detail = page.getByTestId('explorer-detail');
+      const detail = web.page.getByTestId('explorer-detail');
       await detail.waitFor();
       expect(await detail.textContent()).toMatch(/pixels\s*\(64 values\)/);
       expect(await detail.locator('.outputs-table tbody tr').count()).toBe(10);
-      await shoot('compare-explorer', 'explorer');
+      await shoot(web.app, 'compare-explorer', 'explorer');
 
-      await page.getByTestId('export-name').fill('e2e-flips');
-      await page.getByTestId('export-limit').fill('10');
-      await page.getByTestId('export-submit').click();
-      await expect.poll(() => textOf('export-done')).toMatch(/^Stored as e2e-flips \(10 rows\)$/);
-      const stored = await app.api<{ name: string; rows: number }[]>('GET', '/datasets');
+      await web.page.getByTestId('export-name').fill('e2e-flips');
+      await web.page.getByTestId('export-limit').fill('10');
+      await web.page.getByTestId('export-submit').click();
+      await expect.poll(() => textOf(web.page, 'export-done')).toMatch(/^Stored as e2e-flips \(10 rows\)$/);
+      const stored = await web.app.api<{ name: string; rows: number }[]>('GET', '/datasets');
       expect(stored.json.find((d) => d.name === 'e2e-flips')?.rows).toBe(10);
 
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-html').click()]);
+      const [download] = await Promise.all([
+        web.page.waitForEvent('download'),
+        web.page.getByTestId('download-html').click(),
+      ]);
       expect(download.suggestedFilename()).toMatch(/^slipway-compare-.+\.html$/);
       const file = join(tempDir(), download.suggestedFilename());
       await download.saveAs(file);
@@ -176,20 +153,23 @@ describe('Compare screen', () => {
     'cancels a comparison from its progress view',
     async () => {
       const blocker = await startBlocker();
-      await open('#/compare');
-      await page.getByTestId('run-comparison').click();
-      await page.getByTestId('live-comparison').waitFor({ timeout: 10_000 });
-      const id = await page.getByTestId('comparison-view').getAttribute('data-id');
-      await page.getByTestId('cancel-comparison').click();
-      await page.getByTestId('comparison-cancelled').waitFor({ timeout: 10_000 });
-      expect(await textOf('comparison-state')).toBe('Cancelled');
-      await open('#/compare/runs');
+      await openHash(web.page, '#/compare');
+      await web.page.getByTestId('run-comparison').click();
+      await web.page.getByTestId('live-comparison').waitFor({ timeout: 10_000 });
+      const id = await web.page.getByTestId('comparison-view').getAttribute('data-id');
+      await web.page.getByTestId('cancel-comparison').click();
+      await web.page.getByTestId('comparison-cancelled').waitFor({ timeout: 10_000 });
+      expect(await textOf(web.page, 'comparison-state')).toBe('Cancelled');
+      await openHash(web.page, '#/compare/runs');
       await expect
-        .poll(() => page.locator(`[data-testid="comparison-row"][data-id="${blocker}"]`).getAttribute('data-state'), {
-          timeout: 60_000,
-        })
+        .poll(
+          () => web.page.locator(`[data-testid="comparison-row"][data-id="${blocker}"]`).getAttribute('data-state'),
+          {
+            timeout: 60_000,
+          },
+        )
         .toBe('succeeded');
-      const row = page.locator(`[data-testid="comparison-row"][data-id="${id}"]`);
+      const row = web.page.locator(`[data-testid="comparison-row"][data-id="${id}"]`);
       expect(await row.getAttribute('data-state')).toBe('cancelled');
       // A finished comparison can be deleted from the list; this one is gone after Delete and confirm.
       await row.getByTestId('delete-comparison').click();
@@ -202,27 +182,27 @@ describe('Compare screen', () => {
   it(
     'shows the drift table sorted by severity, with the overlay of the chosen feature, on digits_live_drift',
     async () => {
-      await open('#/compare/drift');
-      await page.getByTestId('drift-current').selectOption(await datasetId('digits-live-drift'));
-      await page.getByTestId('drift-reference').selectOption(await datasetId('digits-reference'));
-      await page.getByTestId('run-drift').click();
-      const report = page.getByTestId('drift-report').first();
+      await openHash(web.page, '#/compare/drift');
+      await web.page.getByTestId('drift-current').selectOption(await datasetId('digits-live-drift'));
+      await web.page.getByTestId('drift-reference').selectOption(await datasetId('digits-reference'));
+      await web.page.getByTestId('run-drift').click();
+      const report = web.page.getByTestId('drift-report').first();
       await report.waitFor({ timeout: 60_000 });
-      expect(await page.getByTestId('drift-verdict').first().getAttribute('data-drift')).toBe('true');
-      const rows = page.getByTestId('drift-row');
+      expect(await web.page.getByTestId('drift-verdict').first().getAttribute('data-drift')).toBe('true');
+      const rows = web.page.getByTestId('drift-row');
       expect(await rows.count()).toBe(64);
       expect(await rows.first().getAttribute('data-drifted')).toBe('true');
       const chosen = await rows.nth(3).getAttribute('data-feature');
       await rows.nth(3).locator('button').click();
-      await expect.poll(() => textOf('histogram-overlay')).toContain(`${chosen}: reference vs current`);
-      expect(await page.locator('[data-testid="histogram-overlay"] canvas').count()).toBe(1);
-      await shoot('compare-drift', 'drift-report');
+      await expect.poll(() => textOf(web.page, 'histogram-overlay')).toContain(`${chosen}: reference vs current`);
+      expect(await web.page.locator('[data-testid="histogram-overlay"] canvas').count()).toBe(1);
+      await shoot(web.app, 'compare-drift', 'drift-report');
 
       // The same dataset against its reference finds no dataset drift.
-      await page.getByTestId('drift-current').selectOption(await datasetId('digits-live-same'));
-      await page.getByTestId('run-drift').click();
-      await expect.poll(() => page.getByTestId('drift-verdict').count(), { timeout: 60_000 }).toBe(2);
-      expect(await page.getByTestId('drift-verdict').first().getAttribute('data-drift')).toBe('false');
+      await web.page.getByTestId('drift-current').selectOption(await datasetId('digits-live-same'));
+      await web.page.getByTestId('run-drift').click();
+      await expect.poll(() => web.page.getByTestId('drift-verdict').count(), { timeout: 60_000 }).toBe(2);
+      expect(await web.page.getByTestId('drift-verdict').first().getAttribute('data-drift')).toBe('false');
     },
     TIMEOUT,
   );
@@ -230,29 +210,31 @@ describe('Compare screen', () => {
   it(
     'uploads a CSV that does not fit the chosen model and lists every problem; the profile of one that does',
     async () => {
-      await open('#/compare/datasets');
-      await page.getByTestId('dataset-model').selectOption('digits-mlp:1');
-      await page.getByTestId('dataset-name').fill('cancer-as-digits');
-      await page.getByTestId('dataset-file').setInputFiles(data('cancer_live_same.csv'));
-      const line = page.getByTestId('dataset-import-line').first();
+      await openHash(web.page, '#/compare/datasets');
+      await web.page.getByTestId('dataset-model').selectOption('digits-mlp:1');
+      await web.page.getByTestId('dataset-name').fill('cancer-as-digits');
+      await web.page.getByTestId('dataset-file').setInputFiles(data('cancer_live_same.csv'));
+      const line = web.page.getByTestId('dataset-import-line').first();
       await expect.poll(() => line.getAttribute('data-state'), { timeout: 20_000 }).toBe('failed');
-      expect(await textOf('dataset-import-error')).toMatch(/cancer_live_same\.csv/);
-      expect(await page.getByTestId('fit-problem').count()).toBeGreaterThan(0);
-      await shoot('compare-import-misfit', 'dataset-import');
+      expect(await textOf(web.page, 'dataset-import-error')).toMatch(/cancer_live_same\.csv/);
+      expect(await web.page.getByTestId('fit-problem').count()).toBeGreaterThan(0);
+      await shoot(web.app, 'compare-import-misfit', 'dataset-import');
 
-      await page.getByTestId('dataset-name').fill('digits-upload');
-      await page.getByTestId('dataset-file').setInputFiles(data('digits_live_same.csv'));
-      await expect.poll(() => textOf('dataset-imported'), { timeout: 20_000 }).toMatch(/Imported as digits-upload/);
-      await page.getByRole('link', { name: 'digits-upload' }).first().click();
-      await page.getByTestId('dataset-view').waitFor();
-      expect(await page.getByTestId('profile-row').count()).toBe(64);
-      expect(await page.getByTestId('mini-histogram').count()).toBeGreaterThan(0);
-      await page.getByTestId('fit-version').selectOption('digits-mlp:2');
-      await expect.poll(() => page.getByTestId('fit-result').getAttribute('data-fits')).toBe('true');
-      await page.getByTestId('fit-version').selectOption('cancer-logreg:1');
-      await expect.poll(() => page.getByTestId('fit-result').getAttribute('data-fits')).toBe('false');
-      expect(await page.getByTestId('set-reference').isDisabled()).toBe(true);
-      await shoot('compare-dataset', 'dataset-view');
+      await web.page.getByTestId('dataset-name').fill('digits-upload');
+      await web.page.getByTestId('dataset-file').setInputFiles(data('digits_live_same.csv'));
+      await expect
+        .poll(() => textOf(web.page, 'dataset-imported'), { timeout: 20_000 })
+        .toMatch(/Imported as digits-upload/);
+      await web.page.getByRole('link', { name: 'digits-upload' }).first().click();
+      await web.page.getByTestId('dataset-view').waitFor();
+      expect(await web.page.getByTestId('profile-row').count()).toBe(64);
+      expect(await web.page.getByTestId('mini-histogram').count()).toBeGreaterThan(0);
+      await web.page.getByTestId('fit-version').selectOption('digits-mlp:2');
+      await expect.poll(() => web.page.getByTestId('fit-result').getAttribute('data-fits')).toBe('true');
+      await web.page.getByTestId('fit-version').selectOption('cancer-logreg:1');
+      await expect.poll(() => web.page.getByTestId('fit-result').getAttribute('data-fits')).toBe('false');
+      expect(await web.page.getByTestId('set-reference').isDisabled()).toBe(true);
+      await shoot(web.app, 'compare-dataset', 'dataset-view');
     },
     TIMEOUT,
   );
@@ -260,12 +242,12 @@ describe('Compare screen', () => {
   it(
     'shows live drift on the Serve screen: an alert for the version whose traffic drifted, a note for one not yet called',
     async () => {
-      await open('#/serve');
-      await page.getByTestId('port').fill('0');
-      await page.getByTestId('drift-sample').fill('100');
-      await page.getByTestId('start').click();
-      await expect.poll(() => textOf('serving-state'), { timeout: 20_000 }).toBe('Running');
-      const endpoint = await textOf('serving-url');
+      await openHash(web.page, '#/serve');
+      await web.page.getByTestId('port').fill('0');
+      await web.page.getByTestId('drift-sample').fill('100');
+      await web.page.getByTestId('start').click();
+      await expect.poll(() => textOf(web.page, 'serving-state'), { timeout: 20_000 }).toBe('Running');
+      const endpoint = await textOf(web.page, 'serving-url');
       const send = async (version: number, file: string) => {
         const rows = readFileSync(data(file), 'utf8')
           .trim()
@@ -284,24 +266,24 @@ describe('Compare screen', () => {
           expect(res.status).toBe(200);
         }
       };
-      const served = await app.api<{ versions: { model: string; version: number }[] }>('GET', '/serving');
+      const served = await web.app.api<{ versions: { model: string; version: number }[] }>('GET', '/serving');
       const digits = served.json.versions.filter((v) => v.model === 'digits-mlp').map((v) => v.version);
       expect(digits).toEqual([1]);
       await send(1, 'digits_live_drift.jsonl');
-      const panel = page.locator('[data-testid="live-drift"][data-ref="digits-mlp:1"]');
+      const panel = web.page.locator('[data-testid="live-drift"][data-ref="digits-mlp:1"]');
       await expect.poll(() => panel.count(), { timeout: 10_000 }).toBe(1);
-      await page.getByTestId('live-drift-check').click();
+      await web.page.getByTestId('live-drift-check').click();
       await expect.poll(() => panel.getAttribute('data-state'), { timeout: 10_000 }).toBe('drift');
       expect(await panel.getByTestId('drift-alert').textContent()).toMatch(
         /^Quality slipping on digits-mlp:1 — consider retraining\. 64 of 64 features/,
       );
       expect(await panel.getByTestId('live-drift-share').textContent()).toMatch(/^100\.0 % of features drifted/);
       // A served version without a request yet says when monitoring starts.
-      const cancer = page.locator('[data-testid="live-drift"][data-ref="cancer-logreg:1"]');
+      const cancer = web.page.locator('[data-testid="live-drift"][data-ref="cancer-logreg:1"]');
       expect(await cancer.getAttribute('data-state')).toBe('waiting');
-      await shoot('serve-live-drift', 'live-drift-panel');
-      await page.getByTestId('stop').click();
-      await expect.poll(() => textOf('serving-state'), { timeout: 20_000 }).toBe('Stopped');
+      await shoot(web.app, 'serve-live-drift', 'live-drift-panel');
+      await web.page.getByTestId('stop').click();
+      await expect.poll(() => textOf(web.page, 'serving-state'), { timeout: 20_000 }).toBe('Stopped');
     },
     TIMEOUT,
   );

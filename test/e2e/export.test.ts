@@ -4,35 +4,20 @@
 // error and the Export button stays disabled.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BundleManifestSchema } from '../../src-shared/contract';
 import { tempDir } from '../helpers/tempDir';
-import { startWebApp, type WebApp } from './webApp';
+import { textOf, useWebApp } from './webApp';
 
 const TIMEOUT = 90_000;
 
-let app: WebApp;
-let page: Page;
-
-beforeAll(async () => {
-  app = await startWebApp();
-  page = app.page;
-}, TIMEOUT);
-
-afterAll(async () => {
-  await app?.close();
-});
-
-async function textOf(testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().textContent()) ?? '';
-}
+const web = useWebApp(TIMEOUT);
 
 /** Waits until the plan on screen is the plan of `outDir` (it is asked a moment after the choices change). */
 async function planFor(outDir: string): Promise<void> {
   await expect
     .poll(async () => {
-      const shown = page.getByTestId('export-plan-outdir');
+      const shown = web.page.getByTestId('export-plan-outdir');
       return (await shown.count()) > 0 ? await shown.textContent() : null;
     })
     .toBe(outDir);
@@ -42,22 +27,22 @@ describe('Export screen', () => {
   it(
     'plans and exports digits-mlp:1 for Triton and KServe, and shows where it went',
     async () => {
-      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Export' }).click();
-      await page.getByRole('heading', { name: 'Export', level: 1 }).waitFor();
-      await page.getByLabel('Model version').selectOption('digits-mlp:1');
-      await page.getByRole('checkbox', { name: 'KServe', exact: true }).check();
+      await web.page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Export' }).click();
+      await web.page.getByRole('heading', { name: 'Export', level: 1 }).waitFor();
+      await web.page.getByLabel('Model version').selectOption('digits-mlp:1');
+      await web.page.getByRole('checkbox', { name: 'KServe', exact: true }).check();
       // KServe reads the Triton repository, so Triton is ticked and cannot be unticked while KServe is.
-      const triton = page.getByRole('checkbox', { name: /^Triton/ });
+      const triton = web.page.getByRole('checkbox', { name: /^Triton/ });
       expect(await triton.isChecked()).toBe(true);
       expect(await triton.isDisabled()).toBe(true);
-      await page.getByLabel('KServe storageUri').fill('s3://models/digits/triton');
+      await web.page.getByLabel('KServe storageUri').fill('s3://models/digits/triton');
 
       // The default folder is shown before anything is typed.
-      await expect.poll(() => page.getByLabel('Output folder').inputValue()).toContain('digits-mlp-v1');
+      await expect.poll(() => web.page.getByLabel('Output folder').inputValue()).toContain('digits-mlp-v1');
       const outDir = join(tempDir(), 'digits-bundle');
-      await page.getByLabel('Output folder').fill(outDir);
+      await web.page.getByLabel('Output folder').fill(outDir);
       await planFor(outDir);
-      const table = page.getByRole('table', { name: 'Files the export will write' });
+      const table = web.page.getByRole('table', { name: 'Files the export will write' });
       const planned = (await table.textContent()) ?? '';
       for (const file of [
         'triton/digits-mlp/config.pbtxt',
@@ -67,16 +52,16 @@ describe('Export screen', () => {
       ])
         expect(planned).toContain(file);
       expect(planned).not.toContain('standalone/');
-      expect(await textOf('export-plan-notes')).toMatch(/no finished load test of digits-mlp:1/);
-      await app.screenshot('export-plan');
+      expect(await textOf(web.page, 'export-plan-notes')).toMatch(/no finished load test of digits-mlp:1/);
+      await web.app.screenshot('export-plan');
 
-      const exportButton = page.getByRole('button', { name: 'Export', exact: true });
+      const exportButton = web.page.getByRole('button', { name: 'Export', exact: true });
       expect(await exportButton.isEnabled()).toBe(true);
       await exportButton.click();
-      await page.getByTestId('export-summary').waitFor({ timeout: 60_000 });
-      expect(await textOf('export-summary-folder')).toBe(outDir);
-      expect(await textOf('export-summary-storage')).toContain('s3://models/digits/triton');
-      expect(await textOf('export-summary-loadtest')).toMatch(/none yet/);
+      await web.page.getByTestId('export-summary').waitFor({ timeout: 60_000 });
+      expect(await textOf(web.page, 'export-summary-folder')).toBe(outDir);
+      expect(await textOf(web.page, 'export-summary-storage')).toContain('s3://models/digits/triton');
+      expect(await textOf(web.page, 'export-summary-loadtest')).toMatch(/none yet/);
 
       for (const file of [
         'triton/digits-mlp/config.pbtxt',
@@ -89,17 +74,17 @@ describe('Export screen', () => {
         JSON.parse(readFileSync(join(outDir, 'slipway-manifest.json'), 'utf8')),
       );
       expect(manifest.targets).toEqual(['triton', 'kserve']);
-      expect(await textOf('export-summary-files')).toContain(String(manifest.files.length + 1));
+      expect(await textOf(web.page, 'export-summary-files')).toContain(String(manifest.files.length + 1));
       // The folder it filled is no longer offered: the plan goes back to a free default folder.
-      await expect.poll(() => page.getByLabel('Output folder').inputValue()).toContain('digits-mlp-v1');
-      await expect.poll(() => page.getByTestId('export-plan-error').count()).toBe(0);
+      await expect.poll(() => web.page.getByLabel('Output folder').inputValue()).toContain('digits-mlp-v1');
+      await expect.poll(() => web.page.getByTestId('export-plan-error').count()).toBe(0);
 
       // The engine runs without a desktop session here: it names the folder rather than opening it.
-      await page.getByRole('button', { name: 'Reveal folder' }).click();
-      await page.getByTestId('export-reveal-path').waitFor();
-      expect(await textOf('export-reveal-path')).toContain(outDir);
-      await page.getByTestId('export-summary').scrollIntoViewIfNeeded();
-      await app.screenshot('export-done');
+      await web.page.getByRole('button', { name: 'Reveal folder' }).click();
+      await web.page.getByTestId('export-reveal-path').waitFor();
+      expect(await textOf(web.page, 'export-reveal-path')).toContain(outDir);
+      await web.page.getByTestId('export-summary').scrollIntoViewIfNeeded();
+      await web.app.screenshot('export-done');
     },
     TIMEOUT,
   );
@@ -109,12 +94,12 @@ describe('Export screen', () => {
     async () => {
       const full = tempDir();
       writeFileSync(join(full, 'notes.txt'), 'mine');
-      await page.getByLabel('Output folder').fill(full);
+      await web.page.getByLabel('Output folder').fill(full);
       // The error shown is the plan of this folder, not one left from an earlier choice.
-      await expect.poll(() => textOf('export-plan-error')).toContain(full);
-      expect(await textOf('export-plan-error')).toMatch(/not empty/);
-      expect(await page.getByRole('button', { name: 'Export', exact: true }).isDisabled()).toBe(true);
-      await app.screenshot('export-not-empty');
+      await expect.poll(() => textOf(web.page, 'export-plan-error')).toContain(full);
+      expect(await textOf(web.page, 'export-plan-error')).toMatch(/not empty/);
+      expect(await web.page.getByRole('button', { name: 'Export', exact: true }).isDisabled()).toBe(true);
+      await web.app.screenshot('export-not-empty');
       // Nothing was written into it.
       expect(existsSync(join(full, 'slipway-manifest.json'))).toBe(false);
     },

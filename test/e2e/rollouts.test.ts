@@ -2,38 +2,13 @@
 // v2, the weight slider splits live traffic and the table shows each version's share; a rehearsal with a latency
 // fault is rolled back by the latency gate and its decisions listed; a live rollout started from the screen is
 // rolled back with one click and the history shows the decision.
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServingStatus } from '../../src-shared/contract';
-import { startWebApp, type WebApp } from './webApp';
+import { openHash, shoot, textOf, useWebApp } from './webApp';
 
 const TIMEOUT = 60_000;
 
-let app: WebApp;
-let page: Page;
-
-beforeAll(async () => {
-  app = await startWebApp();
-  page = app.page;
-}, TIMEOUT);
-
-afterAll(async () => {
-  await app?.close();
-});
-
-async function open(hash: string): Promise<void> {
-  await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
-}
-
-async function textOf(testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().textContent()) ?? '';
-}
-
-async function shoot(name: string, testId: string): Promise<void> {
-  await page.getByTestId(testId).first().waitFor();
-  await page.evaluate(`document.querySelector('[data-testid="${testId}"]').scrollIntoView({ block: 'start' })`);
-  await app.screenshot(name);
-}
+const web = useWebApp(TIMEOUT);
 
 const REHEARSAL_PLAN = {
   name: 'latency-check',
@@ -50,27 +25,27 @@ const REHEARSAL_PLAN = {
 
 describe('Rollouts screen', () => {
   it('says the endpoint is stopped', async () => {
-    await open('#/rollouts');
-    await page.getByTestId('rollouts-endpoint-stopped').waitFor();
-    expect(await textOf('rollouts-endpoint-stopped')).toMatch(/endpoint is stopped/);
-    expect(await page.getByTestId('rollout-start').isDisabled()).toBe(true);
-    await app.screenshot('rollouts-stopped');
+    await openHash(web.page, '#/rollouts');
+    await web.page.getByTestId('rollouts-endpoint-stopped').waitFor();
+    expect(await textOf(web.page, 'rollouts-endpoint-stopped')).toMatch(/endpoint is stopped/);
+    expect(await web.page.getByTestId('rollout-start').isDisabled()).toBe(true);
+    await web.app.screenshot('rollouts-stopped');
   });
 
   it(
     'splits live traffic with the weight slider',
     async () => {
-      const served = await app.api<ServingStatus>('POST', '/serving/start', {
+      const served = await web.app.api<ServingStatus>('POST', '/serving/start', {
         port: 0,
         models: ['digits-mlp:1', 'digits-mlp:2'],
         driftSampleRate: 0,
       });
       expect(served.status).toBe(200);
-      await page.getByTestId('traffic-panel').waitFor({ timeout: 15_000 });
-      await page.getByTestId('weight-slider').fill('30');
-      await page.getByTestId('apply-route').click();
-      await expect.poll(() => textOf('traffic-weight-2'), { timeout: 10_000 }).toBe('30 %');
-      expect(await textOf('traffic-weight-1')).toBe('70 %');
+      await web.page.getByTestId('traffic-panel').waitFor({ timeout: 15_000 });
+      await web.page.getByTestId('weight-slider').fill('30');
+      await web.page.getByTestId('apply-route').click();
+      await expect.poll(() => textOf(web.page, 'traffic-weight-2'), { timeout: 10_000 }).toBe('30 %');
+      expect(await textOf(web.page, 'traffic-weight-1')).toBe('70 %');
 
       const body = JSON.stringify({
         inputs: [{ name: 'pixels', datatype: 'FP32', shape: [1, 64], data: Array(64).fill(0.25) }],
@@ -79,12 +54,12 @@ describe('Rollouts screen', () => {
         const res = await fetch(`${served.json.url}/v2/models/digits-mlp/infer`, { method: 'POST', body });
         expect(res.status).toBe(200);
       }
-      const count = async (v: number) => Number((await textOf(`traffic-requests-${v}`)).split(' ')[0]);
+      const count = async (v: number) => Number((await textOf(web.page, `traffic-requests-${v}`)).split(' ')[0]);
       await expect.poll(async () => (await count(1)) + (await count(2)), { timeout: 10_000 }).toBe(200);
       // 200 draws at 30 %: 60 expected, σ ≈ 6.5; 35..85 is about ±4σ.
       expect(await count(2)).toBeGreaterThan(35);
       expect(await count(2)).toBeLessThan(85);
-      await shoot('rollouts-traffic', 'traffic-panel');
+      await shoot(web.app, 'rollouts-traffic', 'traffic-panel');
     },
     TIMEOUT,
   );
@@ -92,21 +67,21 @@ describe('Rollouts screen', () => {
   it(
     'rehearses a latency fault and the latency gate rolls it back',
     async () => {
-      await page.getByRole('button', { name: 'Edit as JSON' }).click();
-      await page.getByTestId('plan-json').fill(JSON.stringify(REHEARSAL_PLAN));
-      await page.getByTestId('plan-json-load').click();
-      await expect.poll(() => page.getByTestId('plan-step-2').count()).toBe(0);
-      expect(await page.getByTestId('plan-step-1').count()).toBe(1);
-      await page.getByTestId('rehearsal-dataset').selectOption('digits-live-same');
-      await page.getByTestId('rehearsal-fault').selectOption('latency');
-      await page.getByTestId('rehearsal-amount').fill('2');
-      await page.getByTestId('rehearsal-run').click();
-      await page.getByTestId('rehearsal-result').waitFor({ timeout: 45_000 });
-      expect(await textOf('rehearsal-outcome')).toMatch(/^rolledBack by .*[Ll]atency/);
-      expect(await textOf('rehearsal-detection')).toMatch(/after the start/);
-      expect(Number(await textOf('rehearsal-bad'))).toBeGreaterThan(0);
-      expect(await page.getByTestId('rehearsal-decisions-rollback').count()).toBe(1);
-      await shoot('rollouts-rehearsal', 'rehearsal-result');
+      await web.page.getByRole('button', { name: 'Edit as JSON' }).click();
+      await web.page.getByTestId('plan-json').fill(JSON.stringify(REHEARSAL_PLAN));
+      await web.page.getByTestId('plan-json-load').click();
+      await expect.poll(() => web.page.getByTestId('plan-step-2').count()).toBe(0);
+      expect(await web.page.getByTestId('plan-step-1').count()).toBe(1);
+      await web.page.getByTestId('rehearsal-dataset').selectOption('digits-live-same');
+      await web.page.getByTestId('rehearsal-fault').selectOption('latency');
+      await web.page.getByTestId('rehearsal-amount').fill('2');
+      await web.page.getByTestId('rehearsal-run').click();
+      await web.page.getByTestId('rehearsal-result').waitFor({ timeout: 45_000 });
+      expect(await textOf(web.page, 'rehearsal-outcome')).toMatch(/^rolledBack by .*[Ll]atency/);
+      expect(await textOf(web.page, 'rehearsal-detection')).toMatch(/after the start/);
+      expect(Number(await textOf(web.page, 'rehearsal-bad'))).toBeGreaterThan(0);
+      expect(await web.page.getByTestId('rehearsal-decisions-rollback').count()).toBe(1);
+      await shoot(web.app, 'rollouts-rehearsal', 'rehearsal-result');
     },
     TIMEOUT,
   );
@@ -114,17 +89,17 @@ describe('Rollouts screen', () => {
   it(
     'starts a live rollout and rolls it back with one click; the history shows the decision',
     async () => {
-      await page.getByTestId('rollout-start').click();
-      await expect.poll(() => textOf('rollout-state'), { timeout: 10_000 }).toBe('running');
-      await expect.poll(() => textOf('traffic-weight-2'), { timeout: 10_000 }).toBe('10 %');
-      await page.getByTestId('rollout-live').waitFor({ timeout: 10_000 });
-      await shoot('rollouts-live', 'rollout-panel');
-      await page.getByTestId('rollout-rollback').click();
-      await expect.poll(() => textOf('rollout-state'), { timeout: 10_000 }).toBe('rolledBack');
-      await page.getByTestId('rollout-history-rollback').waitFor();
-      expect(await textOf('rollout-history-rollback')).toMatch(/rollback by user/);
-      await expect.poll(() => textOf('traffic-weight-2'), { timeout: 10_000 }).toBe('0 %');
-      await shoot('rollouts-history', 'rollout-panel');
+      await web.page.getByTestId('rollout-start').click();
+      await expect.poll(() => textOf(web.page, 'rollout-state'), { timeout: 10_000 }).toBe('running');
+      await expect.poll(() => textOf(web.page, 'traffic-weight-2'), { timeout: 10_000 }).toBe('10 %');
+      await web.page.getByTestId('rollout-live').waitFor({ timeout: 10_000 });
+      await shoot(web.app, 'rollouts-live', 'rollout-panel');
+      await web.page.getByTestId('rollout-rollback').click();
+      await expect.poll(() => textOf(web.page, 'rollout-state'), { timeout: 10_000 }).toBe('rolledBack');
+      await web.page.getByTestId('rollout-history-rollback').waitFor();
+      expect(await textOf(web.page, 'rollout-history-rollback')).toMatch(/rollback by user/);
+      await expect.poll(() => textOf(web.page, 'traffic-weight-2'), { timeout: 10_000 }).toBe('0 %');
+      await shoot(web.app, 'rollouts-history', 'rollout-panel');
     },
     TIMEOUT,
   );

@@ -4,26 +4,15 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebApp, type WebApp } from './webApp';
+import { describe, expect, it } from 'vitest';
+import { shoot, textOf, useWebApp } from './webApp';
 
 const TIMEOUT = 60_000;
 const run = promisify(execFile);
 
-let app: WebApp;
-let page: Page;
+const web = useWebApp(TIMEOUT);
 /** The endpoint URL as the Serve screen shows it. */
 let endpoint = '';
-
-beforeAll(async () => {
-  app = await startWebApp();
-  page = app.page;
-}, TIMEOUT);
-
-afterAll(async () => {
-  await app?.close();
-});
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -55,23 +44,12 @@ async function infer(url: string, body = digitsBody(), headers: Record<string, s
 
 async function openServe(): Promise<void> {
   // A string, as the test's TypeScript knows no DOM.
-  await page.evaluate(`window.location.hash = '#/serve'`);
-  await page.getByTestId('serving-state').waitFor();
+  await web.page.evaluate(`window.location.hash = '#/serve'`);
+  await web.page.getByTestId('serving-state').waitFor();
 }
 
 async function waitForState(text: string): Promise<void> {
-  await page.getByTestId('serving-state').filter({ hasText: text }).waitFor({ timeout: 30_000 });
-}
-
-/** The app scrolls inside its content pane, so a screenshot shows what is scrolled into view. */
-async function shoot(name: string, testId: string): Promise<void> {
-  await page.getByTestId(testId).first().waitFor();
-  await page.evaluate(`document.querySelector('[data-testid="${testId}"]').scrollIntoView({ block: 'start' })`);
-  await app.screenshot(name);
-}
-
-async function textOf(testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().textContent()) ?? '';
+  await web.page.getByTestId('serving-state').filter({ hasText: text }).waitFor({ timeout: 30_000 });
 }
 
 describe('Serve screen', () => {
@@ -80,28 +58,28 @@ describe('Serve screen', () => {
     async () => {
       await openServe();
       await waitForState('Stopped');
-      expect(await page.getByTestId('host').inputValue()).toBe('127.0.0.1');
-      expect(await page.getByTestId('port').inputValue()).toBe('8000');
-      await expect.poll(() => page.getByTestId('serve-all').isChecked()).toBe(true);
+      expect(await web.page.getByTestId('host').inputValue()).toBe('127.0.0.1');
+      expect(await web.page.getByTestId('port').inputValue()).toBe('8000');
+      await expect.poll(() => web.page.getByTestId('serve-all').isChecked()).toBe(true);
 
-      await page.getByTestId('serve-all').uncheck();
-      await expect.poll(() => textOf('start-problems')).toContain('Choose at least one model');
-      expect(await page.getByTestId('start').isDisabled()).toBe(true);
-      await page.getByTestId('serve-model-digits-mlp').check();
-      await page.getByTestId('serve-model-cancer-logreg').check();
+      await web.page.getByTestId('serve-all').uncheck();
+      await expect.poll(() => textOf(web.page, 'start-problems')).toContain('Choose at least one model');
+      expect(await web.page.getByTestId('start').isDisabled()).toBe(true);
+      await web.page.getByTestId('serve-model-digits-mlp').check();
+      await web.page.getByTestId('serve-model-cancer-logreg').check();
       const port = await freePort();
-      await page.getByTestId('port').fill(String(port));
-      await page.getByTestId('start').click();
+      await web.page.getByTestId('port').fill(String(port));
+      await web.page.getByTestId('start').click();
 
       await waitForState('Running');
-      endpoint = await textOf('serving-url');
+      endpoint = await textOf(web.page, 'serving-url');
       expect(endpoint).toBe(`http://127.0.0.1:${port}`);
-      await page.getByTestId('served-digits-mlp:1').filter({ hasText: 'ready' }).waitFor();
-      await page.getByTestId('served-cancer-logreg:1').filter({ hasText: 'ready' }).waitFor();
-      expect(await page.getByTestId('served-versions').locator('tbody tr').count()).toBe(2);
-      expect(await page.getByTestId('endpoint-status').textContent()).toContain(endpoint);
+      await web.page.getByTestId('served-digits-mlp:1').filter({ hasText: 'ready' }).waitFor();
+      await web.page.getByTestId('served-cancer-logreg:1').filter({ hasText: 'ready' }).waitFor();
+      expect(await web.page.getByTestId('served-versions').locator('tbody tr').count()).toBe(2);
+      expect(await web.page.getByTestId('endpoint-status').textContent()).toContain(endpoint);
       expect((await fetch(`${endpoint}/v2/health/ready`)).status).toBe(200);
-      await app.screenshot('serve-running');
+      await web.app.screenshot('serve-running');
     },
     TIMEOUT,
   );
@@ -109,7 +87,7 @@ describe('Serve screen', () => {
   it(
     'shows requests sent to the endpoint in the live charts and the request log',
     async () => {
-      const chart = page.getByTestId('chart-requests');
+      const chart = web.page.getByTestId('chart-requests');
       const updatesBefore = Number((await chart.getAttribute('data-updates')) ?? 0);
       // About three seconds of traffic so that several ticks carry requests, and one bad request (wrong shape).
       const statuses: number[] = [];
@@ -121,35 +99,35 @@ describe('Serve screen', () => {
       expect(statuses.filter((s) => s === 200)).toHaveLength(60);
       expect(statuses.at(-1)).toBe(400);
 
-      await expect.poll(() => textOf('peak-rate'), { timeout: 10_000 }).toMatch(/^[1-9]\d*$/);
+      await expect.poll(() => textOf(web.page, 'peak-rate'), { timeout: 10_000 }).toMatch(/^[1-9]\d*$/);
       await expect
-        .poll(async () => Number(await textOf('total-requests')), { timeout: 10_000 })
+        .poll(async () => Number(await textOf(web.page, 'total-requests')), { timeout: 10_000 })
         .toBeGreaterThanOrEqual(61);
       // The same chart element keeps counting updates: it is fed with setData, never rebuilt.
       const updatesAfter = Number((await chart.getAttribute('data-updates')) ?? 0);
       expect(updatesAfter).toBeGreaterThan(updatesBefore + 2);
-      expect(await page.locator('[data-testid="chart-requests"] canvas').count()).toBe(1);
-      const p50 = await page.locator('[data-testid="chart-latency"] [data-series="p50"]').textContent();
+      expect(await web.page.locator('[data-testid="chart-requests"] canvas').count()).toBe(1);
+      const p50 = await web.page.locator('[data-testid="chart-latency"] [data-series="p50"]').textContent();
       expect(p50).toMatch(/(µs|ms)$/);
       // Limited to one model: the other served model saw none of this traffic.
-      await page.getByTestId('traffic-scope').selectOption('cancer-logreg');
-      await expect.poll(() => textOf('total-requests')).toBe('0');
-      await page.getByTestId('traffic-scope').selectOption('');
-      await expect.poll(async () => Number(await textOf('total-requests'))).toBeGreaterThanOrEqual(61);
+      await web.page.getByTestId('traffic-scope').selectOption('cancer-logreg');
+      await expect.poll(() => textOf(web.page, 'total-requests')).toBe('0');
+      await web.page.getByTestId('traffic-scope').selectOption('');
+      await expect.poll(async () => Number(await textOf(web.page, 'total-requests'))).toBeGreaterThanOrEqual(61);
       console.log(`chart update cost: ${await chart.getAttribute('data-update-ms')} ms per setData+draw (avg)`);
 
-      const log = page.getByTestId('request-log');
+      const log = web.page.getByTestId('request-log');
       await log.locator('tbody tr').filter({ hasText: 'digits-mlp' }).filter({ hasText: '200' }).first().waitFor();
       const firstRow = (await log.locator('tbody tr').first().textContent()) ?? '';
       expect(firstRow).toContain('400'); // newest first
       expect(await log.locator('tbody tr').count()).toBeGreaterThanOrEqual(61);
-      await shoot('serve-live', 'traffic-totals');
-      await shoot('serve-log', 'request-log');
+      await shoot(web.app, 'serve-live', 'traffic-totals');
+      await shoot(web.app, 'serve-log', 'request-log');
 
-      await page.emulateMedia({ colorScheme: 'dark' });
-      await page.waitForTimeout(300);
-      await shoot('serve-live-dark', 'traffic-totals');
-      await page.emulateMedia({ colorScheme: 'light' });
+      await web.page.emulateMedia({ colorScheme: 'dark' });
+      await web.page.waitForTimeout(300);
+      await shoot(web.app, 'serve-live-dark', 'traffic-totals');
+      await web.page.emulateMedia({ colorScheme: 'light' });
     },
     TIMEOUT,
   );
@@ -164,45 +142,45 @@ describe('Serve screen', () => {
         };
       expect((await config()).instance_group[0]!.count).toBe(1);
 
-      await page
+      await web.page
         .getByTestId('served-digits-mlp:1')
         .getByRole('button', { name: /Settings/ })
         .click();
-      expect(await page.getByTestId('settings-target').inputValue()).toBe('digits-mlp:1');
-      const editor = page.getByTestId('settings-editor');
-      await page.getByTestId('setting-instances').fill('2');
-      await page.getByTestId('setting-cache-enabled').check();
-      await expect.poll(() => textOf('pending-changes')).toBe('2 unsaved change(s)');
-      await page.getByTestId('save-settings').click();
-      await page.getByTestId('settings-saved').waitFor();
-      expect(await textOf('settings-saved')).toContain('reloaded digits-mlp');
+      expect(await web.page.getByTestId('settings-target').inputValue()).toBe('digits-mlp:1');
+      const editor = web.page.getByTestId('settings-editor');
+      await web.page.getByTestId('setting-instances').fill('2');
+      await web.page.getByTestId('setting-cache-enabled').check();
+      await expect.poll(() => textOf(web.page, 'pending-changes')).toBe('2 unsaved change(s)');
+      await web.page.getByTestId('save-settings').click();
+      await web.page.getByTestId('settings-saved').waitFor();
+      expect(await textOf(web.page, 'settings-saved')).toContain('reloaded digits-mlp');
 
       const after = await config();
       expect(after.instance_group[0]!.count).toBe(2);
       expect(after.response_cache.enable).toBe(true);
-      await page.getByTestId('served-digits-mlp:1').getByTestId('instances').filter({ hasText: '2' }).waitFor();
+      await web.page.getByTestId('served-digits-mlp:1').getByTestId('instances').filter({ hasText: '2' }).waitFor();
       expect(await infer(endpoint)).toBe(200);
       await editor.getByTestId('setting-instances-reset').waitFor();
       // Only the two changed keys were stored as overrides; every other value is still the model's default.
       expect(await editor.getByRole('button', { name: /^Reset .* to its default$/ }).count()).toBe(2);
-      await shoot('serve-settings', 'settings-editor');
+      await shoot(web.app, 'serve-settings', 'settings-editor');
 
       // A value the engine refuses: its own message, verbatim.
-      await page.getByTestId('setting-instances').fill('100');
-      await page.getByTestId('save-settings').click();
-      await page.getByTestId('settings-error').waitFor();
-      const message = await textOf('settings-error');
+      await web.page.getByTestId('setting-instances').fill('100');
+      await web.page.getByTestId('save-settings').click();
+      await web.page.getByTestId('settings-error').waitFor();
+      const message = await textOf(web.page, 'settings-error');
       expect(message).toMatch(/invalid instances/);
       expect(message).toMatch(/64/);
       expect((await config()).instance_group[0]!.count).toBe(2);
-      await shoot('serve-settings-error', 'save-settings');
+      await shoot(web.app, 'serve-settings-error', 'save-settings');
 
       // Back to the defaults, key by key.
-      await page.getByTestId('setting-instances-reset').click();
+      await web.page.getByTestId('setting-instances-reset').click();
       await expect.poll(async () => (await config()).instance_group[0]!.count, { timeout: 20_000 }).toBe(1);
-      await page.getByTestId('setting-cache-enabled-reset').click();
+      await web.page.getByTestId('setting-cache-enabled-reset').click();
       await expect.poll(async () => (await config()).response_cache.enable, { timeout: 20_000 }).toBe(false);
-      expect(await page.getByTestId('setting-instances').inputValue()).toBe('1');
+      expect(await web.page.getByTestId('setting-instances').inputValue()).toBe('1');
       expect(await editor.getByTestId('setting-instances-reset').count()).toBe(0);
     },
     TIMEOUT,
@@ -211,15 +189,15 @@ describe('Serve screen', () => {
   it(
     'generates example requests for the served model that run as shown',
     async () => {
-      await page
+      await web.page
         .getByTestId('served-digits-mlp:1')
         .getByRole('button', { name: /Example/ })
         .click();
-      await page.getByTestId('example-curl').waitFor();
-      expect(await textOf('example-inputs')).toContain('pixels FP32 [1, 64]');
-      const curl = await textOf('example-curl');
-      const python = await textOf('example-python');
-      const js = await textOf('example-fetch');
+      await web.page.getByTestId('example-curl').waitFor();
+      expect(await textOf(web.page, 'example-inputs')).toContain('pixels FP32 [1, 64]');
+      const curl = await textOf(web.page, 'example-curl');
+      const python = await textOf(web.page, 'example-python');
+      const js = await textOf(web.page, 'example-fetch');
       expect(curl).toContain(`${endpoint}/v2/models/digits-mlp/infer`);
       expect(curl).toContain('"datatype":"FP32","shape":[1,64]');
       expect(curl).not.toContain('Authorization');
@@ -236,14 +214,14 @@ describe('Serve screen', () => {
       const fromJs = (await run(process.execPath, ['--input-type=module', '-e', js])).stdout;
       expect(fromJs).toContain('datatype');
 
-      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
-      await page.getByRole('button', { name: 'Copy curl example' }).click();
-      await page.getByText('Copied').first().waitFor();
-      expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(curl);
+      await web.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.app.origin });
+      await web.page.getByRole('button', { name: 'Copy curl example' }).click();
+      await web.page.getByText('Copied').first().waitFor();
+      expect(await web.page.evaluate<string>('navigator.clipboard.readText()')).toBe(curl);
 
-      await page.getByTestId('example-target').selectOption('cancer-logreg:1');
-      await expect.poll(() => textOf('example-curl')).toContain('/v2/models/cancer-logreg/infer');
-      await shoot('serve-examples', 'examples');
+      await web.page.getByTestId('example-target').selectOption('cancer-logreg:1');
+      await expect.poll(() => textOf(web.page, 'example-curl')).toContain('/v2/models/cancer-logreg/infer');
+      await shoot(web.app, 'serve-examples', 'examples');
     },
     TIMEOUT,
   );
@@ -251,12 +229,12 @@ describe('Serve screen', () => {
   it(
     'stops serving, and the endpoint refuses connections',
     async () => {
-      await page.getByTestId('stop').click();
+      await web.page.getByTestId('stop').click();
       await waitForState('Stopped');
       await expect(fetch(`${endpoint}/v2/health/live`)).rejects.toThrow();
-      await page.getByText('Nothing is served yet').waitFor();
-      expect(await page.getByTestId('endpoint-status').textContent()).toContain('Endpoint stopped');
-      await shoot('serve-stopped', 'serving-state');
+      await web.page.getByText('Nothing is served yet').waitFor();
+      expect(await web.page.getByTestId('endpoint-status').textContent()).toContain('Endpoint stopped');
+      await shoot(web.app, 'serve-stopped', 'serving-state');
     },
     TIMEOUT,
   );
@@ -270,12 +248,12 @@ describe('Serve screen', () => {
       const address = holder.address();
       const busy = typeof address === 'object' && address ? address.port : 0;
       try {
-        await page.getByTestId('port').fill(String(busy));
-        await page.getByTestId('start').click();
-        await page.getByTestId('serving-error').waitFor();
-        expect(await textOf('serving-error')).toContain(`port ${busy} on 127.0.0.1 is in use`);
+        await web.page.getByTestId('port').fill(String(busy));
+        await web.page.getByTestId('start').click();
+        await web.page.getByTestId('serving-error').waitFor();
+        expect(await textOf(web.page, 'serving-error')).toContain(`port ${busy} on 127.0.0.1 is in use`);
         await waitForState('Stopped');
-        await shoot('serve-start-error', 'serving-state');
+        await shoot(web.app, 'serve-start-error', 'serving-state');
       } finally {
         await new Promise((resolve) => holder.close(resolve));
       }
@@ -286,41 +264,41 @@ describe('Serve screen', () => {
   it(
     'warns loudly about a non-loopback host and will not start without an API key',
     async () => {
-      expect(await page.getByTestId('exposed-warning').count()).toBe(0);
-      await page.getByTestId('host').fill('0.0.0.0');
-      await page.getByTestId('exposed-warning').waitFor();
-      expect(await textOf('exposed-warning')).toContain('reachable from other machines');
-      expect(await page.getByTestId('start').isDisabled()).toBe(true);
-      expect(await textOf('start-problems')).toContain('An API key is required');
-      await page.getByTestId('api-key').fill('short');
-      await expect.poll(() => textOf('start-problems')).toContain('at least 8 characters');
+      expect(await web.page.getByTestId('exposed-warning').count()).toBe(0);
+      await web.page.getByTestId('host').fill('0.0.0.0');
+      await web.page.getByTestId('exposed-warning').waitFor();
+      expect(await textOf(web.page, 'exposed-warning')).toContain('reachable from other machines');
+      expect(await web.page.getByTestId('start').isDisabled()).toBe(true);
+      expect(await textOf(web.page, 'start-problems')).toContain('An API key is required');
+      await web.page.getByTestId('api-key').fill('short');
+      await expect.poll(() => textOf(web.page, 'start-problems')).toContain('at least 8 characters');
       const key = 'e2e-serve-key-123';
-      await page.getByTestId('api-key').fill(key);
-      await page.getByTestId('port').fill(String(await freePort()));
-      expect(await page.getByTestId('start').isDisabled()).toBe(false);
-      await shoot('serve-exposed-form', 'serving-state');
+      await web.page.getByTestId('api-key').fill(key);
+      await web.page.getByTestId('port').fill(String(await freePort()));
+      expect(await web.page.getByTestId('start').isDisabled()).toBe(false);
+      await shoot(web.app, 'serve-exposed-form', 'serving-state');
 
-      await page.getByTestId('start').click();
+      await web.page.getByTestId('start').click();
       await waitForState('Running');
-      await page.getByTestId('exposed-urls').waitFor();
-      const url = (await textOf('serving-url')).replace('0.0.0.0', '127.0.0.1');
+      await web.page.getByTestId('exposed-urls').waitFor();
+      const url = (await textOf(web.page, 'serving-url')).replace('0.0.0.0', '127.0.0.1');
       expect(await infer(url)).toBe(401);
       expect(await infer(url, digitsBody(), { authorization: `Bearer ${key}` })).toBe(200);
 
-      await page.getByTestId('example-curl').waitFor();
-      const curl = await textOf('example-curl');
+      await web.page.getByTestId('example-curl').waitFor();
+      const curl = await textOf(web.page, 'example-curl');
       expect(curl).toContain('Authorization: Bearer $SLIPWAY_API_KEY');
-      expect(await textOf('example-python')).toContain('os.environ["SLIPWAY_API_KEY"]');
+      expect(await textOf(web.page, 'example-python')).toContain('os.environ["SLIPWAY_API_KEY"]');
       const out = await run('sh', ['-c', curl], {
         env: { ...process.env, SLIPWAY_API_KEY: key },
       });
       expect(out.stdout).toContain('"outputs"');
-      await shoot('serve-exposed-running', 'serving-state');
+      await shoot(web.app, 'serve-exposed-running', 'serving-state');
 
-      await page.getByTestId('stop').click();
+      await web.page.getByTestId('stop').click();
       await waitForState('Stopped');
-      await page.getByTestId('host').fill('127.0.0.1');
-      await page.getByTestId('exposed-warning').waitFor({ state: 'detached' });
+      await web.page.getByTestId('host').fill('127.0.0.1');
+      await web.page.getByTestId('exposed-warning').waitFor({ state: 'detached' });
     },
     TIMEOUT,
   );

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { ROOT } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
 
@@ -37,7 +38,56 @@ export interface WebApp {
   close(): Promise<void>;
 }
 
-export async function startWebApp(options: { home?: string } = {}): Promise<WebApp> {
+export interface WebAppOptions {
+  /** The library folder; a fresh temporary one (with the demo models) when left out. */
+  home?: string;
+}
+
+/** The app of one test file, as `useWebApp` gives it: read these once the file's tests run. */
+export interface WebAppHandle {
+  readonly app: WebApp;
+  readonly page: Page;
+}
+
+/** Starts the app before the calling file's tests (within `timeout` ms) and closes it after them. */
+export function useWebApp(timeout: number, options: WebAppOptions = {}): WebAppHandle {
+  let app: WebApp | undefined;
+  beforeAll(async () => {
+    app = await startWebApp(options);
+  }, timeout);
+  afterAll(async () => {
+    await app?.close();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error('the web app is not running: read it inside a test, after useWebApp started it');
+      return app;
+    },
+    get page() {
+      return this.app.page;
+    },
+  };
+}
+
+/** The text of the first element with this test id ('' when it has none). */
+export async function textOf(page: Page, testId: string): Promise<string> {
+  return (await page.getByTestId(testId).first().textContent()) ?? '';
+}
+
+/** Goes to a screen by its hash route, as the rail's links do. */
+export async function openHash(page: Page, hash: string): Promise<void> {
+  // Code passed to the page runs in Chromium; it is written as source text because this file is typed for Node.
+  await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
+}
+
+/** The app scrolls inside its content pane, so a screenshot shows what is scrolled into view. */
+export async function shoot(app: WebApp, name: string, testId: string): Promise<void> {
+  await app.page.getByTestId(testId).first().waitFor();
+  await app.page.evaluate(`document.querySelector('[data-testid="${testId}"]').scrollIntoView({ block: 'start' })`);
+  await app.screenshot(name);
+}
+
+export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> {
   const home = options.home ?? tempDir();
   const child = spawn(
     process.execPath,

@@ -13,6 +13,7 @@ import { ROLE_FLAG } from '../../../src-main/engine/runtime/singleFile';
 import { startServing, type ServingSession } from '../../../src-main/engine/servingSession';
 import type { StandaloneServerConfig } from '../../../src-shared/contract';
 import { ROOT } from '../../helpers/paths';
+import { waitForReady } from '../../helpers/readyChild';
 import { samples } from '../../helpers/servingFixtures';
 import { tempDir } from '../../helpers/tempDir';
 
@@ -56,21 +57,21 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function startStandalone(args: string[], env: Record<string, string> = {}): Promise<Running> {
+async function startStandalone(args: string[], env: Record<string, string> = {}): Promise<Running> {
   const started = performance.now();
   const child = spawn(process.execPath, ['server.js', ...args], { cwd: clean, env: cleanEnv(env) });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const match = /^slipway-server: serving (.+) at (http:\/\/\S+)\n/m.exec(stdout);
-      if (match) resolve({ child, url: match[2]!, startMs: performance.now() - started, stderr: () => stderr, exited });
-    });
-    void exited.then((code) => reject(new Error(`server.js exited ${code} before ready: ${stderr}`)));
-  });
+  const running = await waitForReady(
+    child,
+    'server.js',
+    (stdout) => /^slipway-server: serving (.+) at (http:\/\/\S+)\n/m.exec(stdout)?.[2],
+  );
+  return {
+    child,
+    url: running.ready,
+    startMs: performance.now() - started,
+    stderr: running.stderr,
+    exited: running.exited,
+  };
 }
 
 function runStandalone(args: string[], env: Record<string, string> = {}): Exit {

@@ -1,19 +1,14 @@
 // `slipway serve` as users run it: the ready line, a drain on SIGTERM under load, and refusals at start.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers/paths';
+import { waitForReady, type ReadyChild } from '../../helpers/readyChild';
 import { runCli } from '../../helpers/runCli';
 import { tempDir } from '../../helpers/tempDir';
 import { post } from '../../helpers/v2Client';
 
-interface Serving {
-  child: ChildProcessWithoutNullStreams;
-  ready: { url: string; versions: { model: string; version: number; state: string }[] };
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+type Serving = ReadyChild<{ url: string; versions: { model: string; version: number; state: string }[] }>;
 
 function serve(args: string[]): Promise<Serving> {
   const child = spawn(process.execPath, [
@@ -26,20 +21,9 @@ function serve(args: string[]): Promise<Serving> {
     tempDir(),
     ...args,
   ]);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const line = stdout.split('\n')[0];
-      if (line && stdout.includes('\n')) {
-        resolve({ child, ready: JSON.parse(line), stdout: () => stdout, stderr: () => stderr, exited });
-      }
-    };
-    child.stdout.on('data', check);
-    void exited.then((code) => reject(new Error(`serve exited ${code} before ready: ${stderr}`)));
+  return waitForReady(child, 'serve', (stdout) => {
+    const line = stdout.split('\n')[0];
+    return line && stdout.includes('\n') ? (JSON.parse(line) as Serving['ready']) : undefined;
   });
 }
 
