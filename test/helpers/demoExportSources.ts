@@ -2,7 +2,7 @@
 // version's stored file, inspection, effective serving settings and its model's fallback.
 import { seedDemoLibrary } from '../../src-main/engine/library/demoLibrary';
 import { ServingConfig } from '../../src-main/engine/library/servingConfig';
-import type { ExportSource } from '../../src-main/engine/bundles/exportSource';
+import { exportSourceOf, type ExportSource } from '../../src-main/engine/bundles/exportSource';
 import { ServingRepository } from '../../src-main/engine/store/servingRepository';
 import type { ModelVersion } from '../../src-shared/contract';
 import { openLibrary, type TestLibrary } from './openLibrary';
@@ -18,24 +18,6 @@ export interface DemoExportLibrary {
   close(): void;
 }
 
-export function exportSourceOf(
-  library: TestLibrary,
-  servingConfig: ServingConfig,
-  version: ModelVersion,
-  provider = 'cpu',
-): ExportSource {
-  return {
-    model: version.model,
-    version: version.version,
-    modelPath: library.library.filePath(version),
-    sha256: version.sha256,
-    inspection: version.inspection,
-    settings: servingConfig.effective(version).settings,
-    fallback: servingConfig.fallback(version.model),
-    provider,
-  };
-}
-
 /** A library in a fresh home holding every model of resources/models. */
 export function openDemoExportLibrary(): DemoExportLibrary {
   const library = openLibrary(tempDir());
@@ -47,7 +29,7 @@ export function openDemoExportLibrary(): DemoExportLibrary {
     library,
     servingConfig,
     versions,
-    source: (version, provider) => exportSourceOf(library, servingConfig, version, provider),
+    source: (version, provider = 'cpu') => exportSourceOf(library.library, servingConfig, version, provider),
     close: () => library.db.close(),
   };
 }

@@ -17,6 +17,7 @@ import {
   type ExportRequestInput,
   ExportRequestSchema,
   type ExportResult,
+  type ModelVersion,
   type PlannedFile,
   type ProviderStatus,
   type ReferenceProfile,
@@ -34,7 +35,7 @@ import { UserError, isUserError } from '../userError';
 import { BundleFolder } from './bundleFolder';
 import { hashBundleFiles } from './hashBundleFiles';
 import { lastComparison, lastLoadTest, referenceProfileOf, rolloutOf } from './manifestSummaries';
-import type { ExportSource } from './exportSource';
+import { exportSourceOf, type ExportSource } from './exportSource';
 import { writeBundleArchive } from './writeBundleArchive';
 import { writeTritonRepository } from './triton/writeTritonRepository';
 import { modelLabels } from './triton/modelLabels';
@@ -66,6 +67,9 @@ export interface BundleExporterDeps {
 
 const TARGET_ORDER: readonly BundleTarget[] = BUNDLE_TARGETS;
 
+/** The manifest's summaries of a version: last load test, last comparison, reference profile, rollout. */
+type VersionHistory = Pick<BundleManifest, 'loadTest' | 'comparison' | 'referenceProfile' | 'rollout'>;
+
 export class BundleExporter {
   constructor(private readonly deps: BundleExporterDeps) {}
 
@@ -80,8 +84,13 @@ export class BundleExporter {
 
   /** What will be written; throws a UserError for an unknown version or a folder it may not write. */
   plan(input: ExportRequestInput): ExportPlan {
-    const request = parseRequest(input);
+    return this.prepare(parseRequest(input)).plan;
+  }
+
+  /** The plan, and the version and its history it was made from (the export writes the same). */
+  private prepare(request: ExportRequest): { plan: ExportPlan; version: ModelVersion; history: VersionHistory } {
     const version = this.deps.library.get({ name: request.model, version: request.version });
+    const history = this.history(version);
     const outDir = this.checkOutDir(request);
     const archive = request.tar ? `${outDir}.tar.gz` : null;
     const targets = expandTargets(request.targets);
@@ -151,7 +160,7 @@ export class BundleExporter {
       description: 'every file with its sha256, the source model, settings and summaries',
       bytes: null,
     });
-    return { outDir, archive, files, notes: this.notes(request, name, version.version) };
+    return { plan: { outDir, archive, files, notes: this.notes(request, version, history) }, version, history };
   }
 
   async run(
@@ -159,13 +168,13 @@ export class BundleExporter {
     options: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void } = {},
   ): Promise<ExportResult> {
     const request = parseRequest(input);
-    const plan = this.plan(request);
+    const { plan, version, history } = this.prepare(request);
     const progress = (fraction: number, message: string) => options.onProgress?.({ fraction, message });
     const checkCancelled = () => {
       if (options.signal?.aborted)
         throw new UserError('cancelled', `the export of ${request.model}:${request.version} was cancelled`);
     };
-    const source = await this.source(request.model, request.version);
+    const source = exportSourceOf(this.deps.library, this.deps.servingConfig, version, await this.provider(version));
     const targets = expandTargets(request.targets);
     await mkdir(dirname(plan.outDir), { recursive: true }).catch((error: unknown) => {
       throw unwritable(plan.outDir, error);
@@ -182,7 +191,7 @@ export class BundleExporter {
       const step = (message: string) => progress(done++ / steps, message);
       let kserve: BundleManifest['kserve'] = null;
       let edge: EdgeParity | null = null;
-      const rollout = rolloutOf(this.deps.rollouts.list(source.model), source.version);
+      const { rollout } = history;
       if (targets.has('triton')) {
         step('writing the Triton model repository');
         await writeTritonRepository(folder, source);
@@ -218,7 +227,7 @@ export class BundleExporter {
       }
       step('hashing every file');
       const files = await hashBundleFiles(temp, BUNDLE_MANIFEST_FILE);
-      const manifest = await this.manifest(source, request, { files, kserve, edge, rollout });
+      const manifest = this.manifest(version, source, request, { ...history, files, kserve, edge });
       await writeFile(join(temp, BUNDLE_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       checkCancelled();
       if (existsSync(plan.outDir)) await rmdir(plan.outDir); // checked empty by plan()
@@ -248,34 +257,19 @@ export class BundleExporter {
     }
   }
 
-  /** One library version as the exporters see it, with the provider it would run on here. */
-  async source(model: string, versionNumber: number): Promise<ExportSource> {
-    const version = this.deps.library.get({ name: model, version: versionNumber });
+  /** The provider the version's sessions would run on here (auto resolved with this machine's providers). */
+  private async provider(version: ModelVersion): Promise<string> {
     const { settings } = this.deps.servingConfig.effective(version);
     const plan = planProviders(settings.provider, version.inspection.parameterBytes, await this.deps.providers());
-    return {
-      model: version.model,
-      version: version.version,
-      modelPath: this.deps.library.filePath(version),
-      sha256: version.sha256,
-      inspection: version.inspection,
-      settings,
-      fallback: this.deps.servingConfig.fallback(version.model),
-      provider: plan.attempts[0] ?? 'cpu',
-    };
+    return plan.attempts[0] ?? 'cpu';
   }
 
-  private async manifest(
+  private manifest(
+    version: ModelVersion,
     source: ExportSource,
     request: ExportRequest,
-    parts: {
-      files: BundleManifest['files'];
-      kserve: BundleManifest['kserve'];
-      edge: EdgeParity | null;
-      rollout: BundleManifest['rollout'];
-    },
-  ): Promise<BundleManifest> {
-    const version = this.deps.library.get({ name: source.model, version: source.version });
+    parts: VersionHistory & Pick<BundleManifest, 'files' | 'kserve' | 'edge'>,
+  ): BundleManifest {
     return {
       format: 'slipway-bundle',
       formatVersion: BUNDLE_FORMAT_VERSION,
@@ -298,13 +292,24 @@ export class BundleExporter {
         providerUsed: source.provider,
       },
       serving: { settings: source.settings, fallback: source.fallback },
-      loadTest: lastLoadTest(this.deps.loadTestRuns.runs(), version.model, version.version),
-      comparison: this.comparison(version.model, version.version),
-      referenceProfile: this.referenceProfile(version.model, version.version),
+      loadTest: parts.loadTest,
+      comparison: parts.comparison,
+      referenceProfile: parts.referenceProfile,
       rollout: parts.rollout,
       edge: parts.edge,
       kserve: parts.kserve,
       files: parts.files,
+    };
+  }
+
+  /** What Slipway knows about the version beyond its file: read once per plan or export. */
+  private history(version: ModelVersion): VersionHistory {
+    const { model, version: number } = version;
+    return {
+      loadTest: lastLoadTest(this.deps.loadTestRuns.runs(), model, number),
+      comparison: this.comparison(model, number),
+      referenceProfile: this.referenceProfile(model, number),
+      rollout: rolloutOf(this.deps.rollouts.list(model), number),
     };
   }
 
@@ -324,16 +329,17 @@ export class BundleExporter {
     return this.deps.importedProfile?.(model, version) ?? null;
   }
 
-  private notes(request: ExportRequest, model: string, version: number): string[] {
+  private notes(request: ExportRequest, version: ModelVersion, history: VersionHistory): string[] {
     const notes: string[] = [];
-    const ref = `${model}:${version}`;
+    const model = version.model;
+    const ref = `${model}:${version.version}`;
     const targets = expandTargets(request.targets);
     if (targets.has('triton') && !request.targets.includes('triton'))
       notes.push('kserve reads the Triton repository, so triton/ is written too');
-    if (!lastLoadTest(this.deps.loadTestRuns.runs(), model, version))
+    if (!history.loadTest)
       notes.push(`no finished load test of ${ref}: the manifest has no capacity figure (run a load test first)`);
-    if (!this.comparison(model, version)) notes.push(`no finished comparison replayed ${ref}`);
-    if (!this.referenceProfile(model, version))
+    if (!history.comparison) notes.push(`no finished comparison replayed ${ref}`);
+    if (!history.referenceProfile)
       notes.push(`${ref} has no reference dataset: the bundle carries no profile for drift monitoring`);
     if (targets.has('kserve') && !request.storageUri)
       notes.push(
@@ -344,7 +350,7 @@ export class BundleExporter {
       notes.push(
         `the fallback to version ${fallback.version} is not in the bundle: the bundled server has no fallback`,
       );
-    const rollout = rolloutOf(this.deps.rollouts.list(model), version);
+    const { rollout } = history;
     if (rollout?.state === 'running' && targets.has('kserve'))
       notes.push(`exported from a running rollout: canaryTrafficPercent ${rollout.canaryTrafficPercent}`);
     return notes;

@@ -6,11 +6,9 @@ import type { z } from 'zod';
 import type {
   Comparison,
   ComparisonSummary,
-  Dataset,
   DatasetImportOptions,
   DatasetImportProgress,
   DatasetReference,
-  DatasetSummary,
   DriftRequestSchema,
   Job,
   ModelSignature,
@@ -22,6 +20,7 @@ import type { ComparisonService } from '../compare/replay/comparisonService';
 import { choosePrediction } from '../compare/replay/choosePrediction';
 import type { Engine } from '../engine';
 import { parseModelRef, parseVersion } from '../library/modelName';
+import { summarize } from '../store/datasetRepository';
 import { UserError } from '../userError';
 import type { ControlHandlers, RouteContext } from './controlRoutes';
 import type { JobManager } from './jobManager';
@@ -62,20 +61,6 @@ export function comparisonSummary(comparison: Comparison): ComparisonSummary {
     ...rest,
     agreement: results?.pairs[0]?.agreement?.value ?? null,
     accuracies: results ? results.versions.map((v) => v.accuracy?.value ?? null) : [],
-  };
-}
-
-export function datasetSummary(dataset: Dataset): DatasetSummary {
-  return {
-    id: dataset.id,
-    name: dataset.name,
-    format: dataset.format,
-    rows: dataset.rows,
-    createdAt: dataset.createdAt,
-    source: dataset.source,
-    inputs: dataset.inputs.map((i) => i.name),
-    hasLabel: dataset.label !== null,
-    features: dataset.features.length,
   };
 }
 
@@ -126,7 +111,7 @@ export function startDatasetImport(
         },
       );
       deps.datasetsChanged(`imported ${dataset.name}`);
-      return { dataset: datasetSummary(dataset) };
+      return { dataset: summarize(dataset) };
     } catch (error) {
       if (upload && error instanceof Error) error.message = error.message.replaceAll(path, upload.fileName);
       throw error;
@@ -238,7 +223,7 @@ export function compareHandlers(deps: CompareDeps): Pick<ControlHandlers, Compar
     exportComparisonRows: async ({ params, body }) => {
       const dataset = await comparisons.exportRows(params.id ?? '', body);
       deps.datasetsChanged(`exported ${dataset.name}`);
-      return datasetSummary(dataset);
+      return summarize(dataset);
     },
   };
 }

@@ -16,6 +16,8 @@ import {
 } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '../processAlive';
+import { syncFolder } from '../syncFolder';
 
 export interface StagedFile {
   tempPath: string;
@@ -114,7 +116,7 @@ export class ContentStore {
     const finalPath = this.pathOf(staged.sha256);
     if (existsSync(finalPath)) rmSync(staged.tempPath, { force: true });
     else renameSync(staged.tempPath, finalPath);
-    this.syncFolder();
+    syncFolder(this.root);
     return finalPath;
   }
 
@@ -141,28 +143,7 @@ export class ContentStore {
         removed.push(name);
       }
     }
-    if (removed.length > 0) this.syncFolder();
+    if (removed.length > 0) syncFolder(this.root);
     return removed;
-  }
-
-  private syncFolder(): void {
-    // A rename is durable only once the directory entry is on disk; Windows cannot open folders for fsync.
-    if (process.platform === 'win32') return;
-    const fd = openSync(this.root, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

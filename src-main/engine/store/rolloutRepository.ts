@@ -13,6 +13,7 @@ import type {
   StepEvaluation,
 } from '../../../src-shared/contract';
 import type { SqliteDatabase } from './openDatabase';
+import { processAlive } from '../processAlive';
 
 /** A heartbeat older than this means the driving process is gone (it beats about once a second). */
 export const HEARTBEAT_STALE_MS = 15_000;
@@ -68,16 +69,6 @@ export class RolloutConflictError extends Error {
   constructor(readonly model: string) {
     super(`a rollout of '${model}' is already running or paused`);
     this.name = 'RolloutConflictError';
-  }
-}
-
-/** Whether process `pid` exists (signal 0 probes without sending anything). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -3,6 +3,7 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BUNDLE_MANIFEST_FILE } from '../../../../src-shared/contract';
+import { processAlive } from '../../processAlive';
 import { UserError } from '../../userError';
 import {
   IMPORT_TMP_PREFIX,
@@ -56,16 +57,7 @@ async function sweepStaleImports(tmpRoot: string): Promise<void> {
   const names = await readdir(tmpRoot).catch(() => [] as string[]);
   for (const name of names) {
     const pid = Number(/^bundle-import-(\d+)-/.exec(name)?.[1] ?? NaN);
-    if (!name.startsWith(IMPORT_TMP_PREFIX) || !Number.isInteger(pid) || isRunning(pid)) continue;
+    if (!name.startsWith(IMPORT_TMP_PREFIX) || !Number.isInteger(pid) || processAlive(pid)) continue;
     await rm(join(tmpRoot, name), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -2,8 +2,10 @@
 // (.tmp-<pid>-<random>), fsynced, and renamed to its id before its row is committed; at open, folders no row
 // names and temp folders whose writer is gone are swept, so a crash at any point leaves a consistent library.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../../processAlive';
+import { syncFolder } from '../../syncFolder';
 
 const DATASET_FOLDER = /^ds-[0-9a-f]{12}$/;
 const TEMP_FOLDER = /^\.tmp-(\d+)-[0-9a-f]+$/;
@@ -67,26 +69,5 @@ function removeQuietly(path: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function syncFolder(path: string): void {
-  // A rename is durable only once the directory entry is on disk; Windows cannot open folders for fsync.
-  if (process.platform === 'win32') return;
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
