@@ -30,14 +30,7 @@ export function bootstrapIndicesCI(
   statistic: (indices: Uint32Array) => number,
   options: BootstrapOptions = {},
 ): ConfidenceInterval {
-  const iterations = options.iterations ?? 1000;
-  const confidence = options.confidence ?? 0.95;
-  if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`bootstrap: need at least one row, got ${n}`);
-  if (!(Number.isInteger(iterations) && iterations > 0)) {
-    throw new RangeError(`bootstrap: iterations must be a positive integer, got ${iterations}`);
-  }
-  if (!(confidence > 0 && confidence < 1))
-    throw new RangeError(`bootstrap: confidence must be in (0, 1), got ${confidence}`);
+  const { iterations, confidence } = checkedSettings(n, options);
   const random = mulberry32(options.seed ?? 1);
   const all = new Uint32Array(n);
   for (let i = 0; i < n; i++) all[i] = i;
@@ -109,14 +102,7 @@ export function bootstrapMeansCI(
       throw new RangeError('bootstrap: every sample of one resampling needs the same number of items');
     }
   }
-  const iterations = options.iterations ?? 1000;
-  const confidence = options.confidence ?? 0.95;
-  if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`bootstrap: need at least one row, got ${n}`);
-  if (!(Number.isInteger(iterations) && iterations > 0)) {
-    throw new RangeError(`bootstrap: iterations must be a positive integer, got ${iterations}`);
-  }
-  if (!(confidence > 0 && confidence < 1))
-    throw new RangeError(`bootstrap: confidence must be in (0, 1), got ${confidence}`);
+  const { iterations, confidence } = checkedSettings(n, options);
   const draw = mulberry32Indices(options.seed ?? 1);
   const k = samples.length;
   const values = samples.map(() => new Float64Array(iterations));
@@ -147,4 +133,17 @@ export function bootstrapMeansCI(
     const sorted = v.subarray(0, kept[s]!).sort();
     return { lower: linearQuantile(sorted, alpha), upper: linearQuantile(sorted, 1 - alpha) };
   });
+}
+
+/** Iterations and confidence with their defaults, refusing no rows, a bad iteration count or confidence. */
+function checkedSettings(n: number, options: BootstrapOptions): { iterations: number; confidence: number } {
+  const iterations = options.iterations ?? 1000;
+  const confidence = options.confidence ?? 0.95;
+  if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`bootstrap: need at least one row, got ${n}`);
+  if (!(Number.isInteger(iterations) && iterations > 0)) {
+    throw new RangeError(`bootstrap: iterations must be a positive integer, got ${iterations}`);
+  }
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError(`bootstrap: confidence must be in (0, 1), got ${confidence}`);
+  return { iterations, confidence };
 }

@@ -28,13 +28,7 @@ export function chiSquareFit(referenceCounts: ArrayLike<number>, currentCounts: 
   if (referenceCounts.length !== currentCounts.length) {
     throw new RangeError(`chiSquare: ${referenceCounts.length} reference categories against ${currentCounts.length}`);
   }
-  let nReference = 0;
-  let nCurrent = 0;
-  for (let i = 0; i < referenceCounts.length; i++) {
-    nReference += referenceCounts[i]!;
-    nCurrent += currentCounts[i]!;
-  }
-  if (nReference === 0 || nCurrent === 0) throw new RangeError('chiSquare: both samples need values');
+  const { nReference, nCurrent } = sampleSizes(referenceCounts, currentCounts);
   const scale = nCurrent / nReference;
   let statistic = 0;
   let categories = 0;
@@ -55,13 +49,7 @@ export function chiSquareHomogeneity(
   referenceCounts: ArrayLike<number>,
   currentCounts: ArrayLike<number>,
 ): ChiSquareResult {
-  let nReference = 0;
-  let nCurrent = 0;
-  for (let i = 0; i < referenceCounts.length; i++) {
-    nReference += referenceCounts[i]!;
-    nCurrent += currentCounts[i]!;
-  }
-  if (nReference === 0 || nCurrent === 0) throw new RangeError('chiSquare: both samples need values');
+  const { nReference, nCurrent } = sampleSizes(referenceCounts, currentCounts);
   const total = nReference + nCurrent;
   let statistic = 0;
   let categories = 0;
@@ -77,4 +65,19 @@ export function chiSquareHomogeneity(
   const degreesOfFreedom = categories - 1;
   const pValue = degreesOfFreedom < 1 ? 1 : chiSquareSf(statistic, degreesOfFreedom);
   return { statistic, pValue, degreesOfFreedom, method: 'homogeneity' };
+}
+
+/** Each side's total count; a side with none cannot be tested. */
+function sampleSizes(
+  referenceCounts: ArrayLike<number>,
+  currentCounts: ArrayLike<number>,
+): { nReference: number; nCurrent: number } {
+  let nReference = 0;
+  let nCurrent = 0;
+  for (let i = 0; i < referenceCounts.length; i++) {
+    nReference += referenceCounts[i]!;
+    nCurrent += currentCounts[i]!;
+  }
+  if (nReference === 0 || nCurrent === 0) throw new RangeError('chiSquare: both samples need values');
+  return { nReference, nCurrent };
 }
