@@ -1,31 +1,51 @@
-// Lists every file under a bundle folder with its size and sha256, for the manifest. Anything but regular files
-// and folders (a link, a socket) is refused: a bundle must unpack the same anywhere.
+// The files of a bundle folder: listing them (regular files only: a link or a special file is refused by name,
+// since a bundle must unpack the same anywhere) and their sha256s, for the manifest an export writes and the
+// checks an import makes.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BundleFile } from '../../../src-shared/contract';
+import { UserError } from '../userError';
 
-export async function sha256File(path: string): Promise<string> {
+/** sha256 of a file, streamed; `onBytes` hears the bytes read so far. */
+export async function sha256File(
+  path: string,
+  options: { signal?: AbortSignal; onBytes?: (bytes: number) => void } = {},
+): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal: options.signal })) {
+    hash.update(chunk as Buffer);
+    options.onBytes?.((bytes += (chunk as Buffer).length));
+  }
   return hash.digest('hex');
 }
 
-/** Every regular file under root as a bundle-relative path, sorted, except `exclude` at the root. */
-export async function hashBundleFiles(root: string, exclude?: string): Promise<BundleFile[]> {
-  const files: BundleFile[] = [];
-  const walk = async (dir: string, prefix: string): Promise<void> => {
-    for (const entry of (await readdir(dir)).sort()) {
-      const path = join(dir, entry);
-      const rel = prefix ? `${prefix}/${entry}` : entry;
-      const stats = await lstat(path);
-      if (stats.isDirectory()) await walk(path, rel);
-      else if (stats.isFile()) {
-        if (rel !== exclude) files.push({ path: rel, bytes: stats.size, sha256: await sha256File(path) });
-      } else throw new Error(`${rel} in the bundle is neither a file nor a folder`);
+/** Every regular file under dir as a sorted bundle-relative path. */
+export async function listBundleFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (folder: string, prefix: string): Promise<void> => {
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(join(folder, entry.name), rel);
+      else if (entry.isFile()) files.push(rel);
+      else if (entry.isSymbolicLink()) {
+        throw new UserError('bad-input', `${rel}: a symbolic link; a bundle holds only regular files and folders`);
+      } else throw new UserError('bad-input', `${rel}: not a regular file; a bundle holds only files and folders`);
     }
   };
-  await walk(root, '');
+  await walk(dir, '');
+  return files.sort();
+}
+
+/** Every file under root with its size and sha256, except `exclude` at the root. */
+export async function hashBundleFiles(root: string, exclude?: string): Promise<BundleFile[]> {
+  const files: BundleFile[] = [];
+  for (const rel of await listBundleFiles(root)) {
+    if (rel === exclude) continue;
+    const path = join(root, ...rel.split('/'));
+    files.push({ path: rel, bytes: (await stat(path)).size, sha256: await sha256File(path) });
+  }
   return files;
 }

@@ -33,6 +33,16 @@ describe('verifyBundle', () => {
     expect(messages.at(-1)).toBe('verified 4 files');
   });
 
+  it('stops hashing when cancelled, saying nothing was imported', async () => {
+    const { dir } = bundle();
+    const controller = new AbortController();
+    controller.abort();
+    const error = await verifyBundle(dir, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).code).toBe('cancelled');
+    expect((error as UserError).message).toBe('verifying the bundle was cancelled; nothing was imported');
+  });
+
   it('names a tampered file (same size, other bytes)', async () => {
     const { dir } = bundle();
     const path = join(dir, 'standalone', 'models', 'digits-mlp', '1', 'model.onnx');

@@ -1,9 +1,7 @@
 // Verifies a bundle folder against its manifest before anything is imported: the format version is one this
 // Slipway reads, the manifest is valid, and every file is a regular file inside the bundle with the listed size
 // and sha256, with nothing unlisted beside them. Reads only; errors name the file and what was expected.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { lstat, readFile, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { z } from 'zod';
 import {
@@ -13,6 +11,7 @@ import {
   type BundleManifest,
 } from '../../../../src-shared/contract';
 import { UserError } from '../../userError';
+import { listBundleFiles, sha256File } from '../hashBundleFiles';
 
 export interface VerifyBundleOptions {
   /** 0..1 over the bytes hashed, with the file being hashed. */
@@ -86,9 +85,14 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
   for (const file of manifest.files) {
     const path = join(dir, ...file.path.split('/'));
     const before = hashed;
-    const sha256 = await hashFile(path, options.signal, (bytes) =>
-      options.onProgress?.(total === 0 ? 1 : (before + bytes) / total, `verifying ${file.path}`),
-    );
+    const sha256 = await sha256File(path, {
+      signal: options.signal,
+      onBytes: (bytes) => options.onProgress?.(total === 0 ? 1 : (before + bytes) / total, `verifying ${file.path}`),
+    }).catch((error: unknown) => {
+      if (options.signal?.aborted)
+        throw new UserError('cancelled', 'verifying the bundle was cancelled; nothing was imported');
+      throw error;
+    });
     hashed += file.bytes;
     if (sha256 !== file.sha256) {
       throw new UserError('bad-input', `${file.path}: sha256 differs from the manifest (tampered or corrupted)`);
@@ -145,40 +149,4 @@ async function readManifest(dir: string): Promise<BundleManifest> {
     throw new UserError('bad-input', `${BUNDLE_MANIFEST_FILE} is invalid: ${issues.join('; ')}`);
   }
   return parsed.data;
-}
-
-/** Every non-folder entry under dir as a bundle-relative path; links and special files are refused by name. */
-async function listBundleFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  const walk = async (folder: string, prefix: string): Promise<void> => {
-    for (const entry of await readdir(folder, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(join(folder, entry.name), rel);
-      else if (entry.isFile()) files.push(rel);
-      else if (entry.isSymbolicLink()) {
-        throw new UserError('bad-input', `${rel}: a symbolic link; a bundle holds only regular files and folders`);
-      } else throw new UserError('bad-input', `${rel}: not a regular file; a bundle holds only files and folders`);
-    }
-  };
-  await walk(dir, '');
-  return files.sort();
-}
-
-async function hashFile(
-  path: string,
-  signal: AbortSignal | undefined,
-  onBytes: (bytes: number) => void,
-): Promise<string> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) {
-      hash.update(chunk as Buffer);
-      onBytes((bytes += (chunk as Buffer).length));
-    }
-  } catch (error) {
-    if (signal?.aborted) throw new UserError('cancelled', 'verifying the bundle was cancelled; nothing was imported');
-    throw error;
-  }
-  return hash.digest('hex');
 }
