@@ -9,6 +9,7 @@ import { parseModelRef, type ModelRef } from './library/modelName';
 import { LibraryModelSource } from './libraryModelSource';
 import { LiveDriftRegistry, type LiveDriftReferenceSource } from './monitor/liveDriftRegistry';
 import { DataPlane, type DataPlaneOptions } from './serving/dataPlaneServer';
+import { listenError } from './serving/listenError';
 import { ModelServer, type ModelTrafficOptions } from './serving/modelServer';
 import { hashApiKey, isLoopback } from './serving/requestGuard';
 import type { ServedVersion } from './serving/servedVersion';
@@ -108,7 +109,7 @@ export async function startServing(engine: Engine, options: ServingSessionOption
   }).catch(async (error: unknown) => {
     await server.drain();
     liveDrift?.close();
-    throw listenError(error, options);
+    throw listenError(error, options.host, options.port);
   });
   return {
     url: dataPlane.url,
@@ -137,20 +138,6 @@ export function referenceSource(engine: Engine): LiveDriftReferenceSource {
       return { profile: reference.features, rowSizes: new Map(reference.inputs.map((i) => [i.name, i.size])) };
     },
   };
-}
-
-function listenError(error: unknown, options: ServingSessionOptions): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') {
-    return new UserError(
-      'unavailable',
-      `port ${options.port} on ${options.host} is in use; pick another port (0 picks a free one)`,
-    );
-  }
-  if (code === 'EADDRNOTAVAIL') return new UserError('bad-input', `${options.host} is not an address of this machine`);
-  if (code === 'EACCES')
-    return new UserError('unavailable', `not allowed to listen on port ${options.port}; use a port above 1023`);
-  return error;
 }
 
 function reachableUrls(host: string, port: number): string[] {

@@ -2,6 +2,7 @@
 // on top — the same code `slipway serve` runs — with the same rule that a non-loopback bind needs an API key.
 import { APP_VERSION } from '../../appVersion';
 import { DataPlane } from '../../serving/dataPlaneServer';
+import { listenError } from '../../serving/listenError';
 import { ModelServer } from '../../serving/modelServer';
 import { hashApiKey, isLoopback } from '../../serving/requestGuard';
 import type { ServedVersion } from '../../serving/servedVersion';
@@ -59,7 +60,7 @@ export async function startStandaloneServer(
     log,
   }).catch(async (error: unknown) => {
     await server.drain();
-    throw listenError(error, host, port);
+    throw listenError(error, host, port, 'pick another with --port (0: a free one)');
   });
   return {
     url: plane.url,
@@ -70,14 +71,4 @@ export async function startStandaloneServer(
       await server.drain();
     },
   };
-}
-
-function listenError(error: unknown, host: string, port: number): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE')
-    return new UserError('unavailable', `port ${port} on ${host} is in use; pick another with --port (0: a free one)`);
-  if (code === 'EADDRNOTAVAIL') return new UserError('bad-input', `${host} is not an address of this machine`);
-  if (code === 'EACCES')
-    return new UserError('unavailable', `not allowed to listen on port ${port}; use one above 1023`);
-  return error;
 }
