@@ -6,7 +6,7 @@ import { formatShape } from '../../../src-shared/shapes';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { useApp } from '../store/appStore';
 import { CopyButton } from './CopyButton';
-import { API_KEY_VARIABLE, buildExamples } from './examples';
+import { API_KEY_VARIABLE, buildExamples } from '../../../src-shared/exampleRequests';
 import { parseVersionKey, useServeUi, versionKey } from './serveUiStore';
 
 export function ExamplesPanel() {

@@ -14,7 +14,7 @@ import {
   connectUrl,
   type ExampleTarget,
   type Examples,
-} from '../../../src-renderer/src/serve/examples';
+} from '../../../src-shared/exampleRequests';
 import { model } from '../../helpers/paths';
 import { sig } from '../../helpers/signatures';
 import { thrown } from '../../helpers/thrown';

@@ -1,7 +1,8 @@
 // The README of a standalone (or edge) bundle: what is inside, how to run it locally and in Docker, the
 // endpoints, each model's exported settings, and a curl request per model that is valid for its signature.
 import type { Fallback, StandaloneServerConfig } from '../../../../src-shared/contract';
-import { curlExample } from './exampleInferRequest';
+import { buildExamples } from '../../../../src-shared/exampleRequests';
+import { formatBytes } from '../../../../src-shared/units';
 
 export interface StandaloneReadmeInput {
   title: string;
@@ -128,12 +129,28 @@ export function standaloneReadme(input: StandaloneReadmeInput): string {
   }
   out.push('', '## Example requests', '');
   for (const m of config.models) {
-    const url = `http://127.0.0.1:${port}/v2/models/${encodeURIComponent(m.model)}/versions/${m.version}/infer`;
+    const examples = buildExamples({
+      url: `http://127.0.0.1:${port}`,
+      model: m.model,
+      version: m.version,
+      inputs: m.signature.inputs,
+      outputs: m.signature.outputs,
+      apiKey: false,
+    });
     out.push(
       `${m.model}:${m.version} (zero-filled inputs; drop \`/versions/${m.version}\` to reach the default version):`,
       '',
       '```sh',
-      curlExample(url, m.signature.inputs, null),
+      ...(examples.unsupported.length > 0
+        ? [`# ${examples.unsupported.join(', ')}: not a tensor a V2 request can carry`]
+        : []),
+      examples.curl,
+      '```',
+      '',
+      'With Python (`pip install tritonclient[http] numpy`):',
+      '',
+      '```python',
+      examples.python,
       '```',
       '',
     );
@@ -151,9 +168,4 @@ function describeFallback(fallback: Fallback): string {
   if (fallback.kind === 'none') return 'none';
   if (fallback.kind === 'version') return `version ${fallback.version}`;
   return `constant (${Object.keys(fallback.outputs).join(', ')})`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
-  return `${Math.round(bytes / 1024)} KiB`;
 }

@@ -1,7 +1,8 @@
 // Copy-and-run example requests for one served model (curl, Python tritonclient, JS fetch), generated from its
-// signature: symbolic dims become 1 and every input is zero-filled. Pure, so the page and tests share it.
-import type { TensorSignature } from '../../../src-shared/contract';
-import { ELEMENT_TYPE_INFO, isElementType, type ElementType } from '../../../src-shared/elementTypes';
+// signature: symbolic dims become 1 and every input is zero-filled. Pure: the Serve screen shows them, and the
+// standalone bundle's README carries the curl and Python ones.
+import type { TensorSignature } from './contract';
+import { ELEMENT_TYPE_INFO, isElementType, type ElementType } from './elementTypes';
 
 export interface ExampleTarget {
   /** The endpoint as `serving.url` gives it (http://host:port). */
