@@ -31,3 +31,8 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
     </div>
   );
 }
+
+/** A store list that has not arrived: why, with a retry, once reading it failed; until then, loading. */
+export function NotLoaded({ error, onRetry, what }: { error: unknown; onRetry: () => void; what: string }) {
+  return error ? <ErrorBox error={error} onRetry={onRetry} /> : <Loading what={what} />;
+}

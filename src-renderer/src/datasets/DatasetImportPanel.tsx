@@ -3,7 +3,8 @@
 // upload and job progress, Cancel, and — when the file does not fit — every problem on a line of its own.
 import { useRef, useState } from 'react';
 import type { FitProblem, Job } from '../../../src-shared/contract';
-import { currentJob, isFinished } from '../models/importsStore';
+import { ImportLine } from '../components/ImportLine';
+import { currentJob } from '../models/importsStore';
 import { comparePath } from '../router';
 import { useApp } from '../store/appStore';
 import { useDatasetImports, type DatasetImportEntry, type ImportOptions } from './datasetImports';
@@ -163,74 +164,35 @@ function DatasetImportList() {
   return (
     <ul className="import-list dataset-imports" aria-live="polite">
       {entries.map((entry) => (
-        <ImportLine key={entry.key} entry={entry} job={currentJob(entry, live)} />
+        <DatasetImportLine key={entry.key} entry={entry} job={currentJob(entry, live)} />
       ))}
     </ul>
   );
 }
 
-function ImportLine({ entry, job }: { entry: DatasetImportEntry; job: Job | null }) {
-  const client = useApp((s) => s.client);
+function DatasetImportLine({ entry, job }: { entry: DatasetImportEntry; job: Job | null }) {
   const cancel = useDatasetImports((s) => s.cancel);
   const dismiss = useDatasetImports((s) => s.dismiss);
-  const running = !entry.error && !isFinished(job);
-  const state = entry.error ? 'failed' : (job?.state ?? 'uploading');
   return (
-    <li className={`import-line ${state}`} data-testid="dataset-import-line" data-state={state}>
-      <div className="import-name">
-        <strong>{entry.fileName}</strong>
-      </div>
-      <div className="import-status">
-        <ImportStatus entry={entry} job={job} />
-      </div>
-      <div className="import-actions">
-        {running && client && (
-          <button type="button" onClick={() => void cancel(client, entry.key)} data-testid="dataset-import-cancel">
-            Cancel
-          </button>
-        )}
-        {!running && (
-          <button type="button" onClick={() => dismiss(entry.key)} aria-label={`Dismiss ${entry.fileName}`}>
-            Dismiss
-          </button>
-        )}
-      </div>
-    </li>
+    <ImportLine
+      entry={entry}
+      job={job}
+      testIds={{
+        line: 'dataset-import-line',
+        cancel: 'dataset-import-cancel',
+        message: 'dataset-import-message',
+        progress: 'dataset-import-progress',
+      }}
+      // Before its job exists, Cancel stops the upload.
+      cancel={(client) => cancel(client, entry.key)}
+      dismiss={() => dismiss(entry.key)}
+      outcome={(finished) => <DatasetImportOutcome job={finished} />}
+    />
   );
 }
 
-function ImportStatus({ entry, job }: { entry: DatasetImportEntry; job: Job | null }) {
-  if (entry.error)
-    return (
-      <span className="error-text" role="alert">
-        {entry.error}
-      </span>
-    );
-  if (!job) {
-    const percent = Math.round((entry.uploaded ?? 0) * 100);
-    return (
-      <>
-        <span>Uploading… {percent}%</span>
-        <progress max={1} value={entry.uploaded ?? 0} aria-label={`Upload of ${entry.fileName}`} />
-      </>
-    );
-  }
+function DatasetImportOutcome({ job }: { job: Job }) {
   switch (job.state) {
-    case 'running':
-      return (
-        <>
-          <span data-testid="dataset-import-message">
-            {job.message}
-            {job.progress !== null && ` · ${Math.round(job.progress * 100)}%`}
-          </span>
-          <progress
-            max={1}
-            value={job.progress ?? undefined}
-            aria-label={`Import of ${entry.fileName}`}
-            data-testid="dataset-import-progress"
-          />
-        </>
-      );
     case 'succeeded': {
       const dataset = job.dataset;
       if (!dataset) return <span>Imported.</span>;
@@ -252,6 +214,8 @@ function ImportStatus({ entry, job }: { entry: DatasetImportEntry; job: Job | nu
       );
     case 'cancelled':
       return <span className="muted">Cancelled; nothing was stored.</span>;
+    case 'running':
+      return null;
   }
 }
 

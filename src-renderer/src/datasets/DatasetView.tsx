@@ -4,6 +4,8 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Dataset, DatasetFit, DatasetReference, FeatureProfile } from '../../../src-shared/contract';
 import { formatBytes, formatCount } from '../../../src-shared/units';
 import { ErrorBox, Loading } from '../components/States';
+import { useApiRead } from '../components/useApiRead';
+import { ViewHead } from '../components/ViewHead';
 import { formatNumber, formatPercent } from '../compare/describe';
 import { splitRef, versionRefs } from '../compare/versionRefs';
 import { formatDate } from '../loadtest/describe';
@@ -224,21 +226,18 @@ function VersionTools({ dataset }: { dataset: Dataset }) {
 function DatasetDetail({ dataset }: { dataset: Dataset }) {
   return (
     <article className="dataset-view" data-testid="dataset-view" data-dataset={dataset.name}>
-      <div className="run-head">
-        <div>
-          <p className="breadcrumb">
-            <a href={comparePath({ kind: 'datasets' })}>Datasets</a> /
-          </p>
-          <h2 className="run-title" data-testid="dataset-title">
-            {dataset.name}
-          </h2>
-          <p className="muted">
+      <ViewHead
+        back={{ href: comparePath({ kind: 'datasets' }), label: 'Datasets' }}
+        title={dataset.name}
+        titleTestId="dataset-title"
+        summary={
+          <>
             {dataset.format.toUpperCase()} · {formatCount(dataset.rows)} rows · {dataset.features.length} features ·
             imported {formatDate(dataset.createdAt)}
             {dataset.derivedFrom && ` · cut from comparison ${dataset.derivedFrom}`}
-          </p>
-        </div>
-        <div className="push-right">
+          </>
+        }
+        actions={
           <DeleteDatasetButton
             dataset={{
               ...dataset,
@@ -248,8 +247,8 @@ function DatasetDetail({ dataset }: { dataset: Dataset }) {
             }}
             onDeleted={() => navigate(comparePath({ kind: 'datasets' }))}
           />
-        </div>
-      </div>
+        }
+      />
       <div className="summary-grid">
         <section className="card" aria-label="Source">
           <dl className="facts" data-testid="dataset-facts">
@@ -345,23 +344,8 @@ function DatasetDetail({ dataset }: { dataset: Dataset }) {
 }
 
 export function DatasetView({ id }: { id: string }) {
-  const client = useApp((s) => s.client);
-  const [dataset, setDataset] = useState<Dataset | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    if (!client) return;
-    let live = true;
-    setError(null);
-    client.call('dataset', { params: { id } }).then(
-      (d) => live && setDataset(d),
-      (err: unknown) => live && setError(err),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, id, attempt]);
-  if (error) return <ErrorBox error={error} onRetry={() => setAttempt((a) => a + 1)} />;
+  const { data: dataset, error, retry } = useApiRead(id, (client) => client.call('dataset', { params: { id } }));
+  if (error) return <ErrorBox error={error} onRetry={retry} />;
   if (!dataset || (dataset.id !== id && dataset.name !== id)) return <Loading what="the dataset" />;
   return <DatasetDetail dataset={dataset} />;
 }

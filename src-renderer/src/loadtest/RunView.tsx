@@ -1,8 +1,11 @@
 // One run: live while it goes (progress, elapsed, live charts, Cancel), its report once it is done.
 import { useEffect, useMemo, useState } from 'react';
-import type { LoadInterval, LoadRun, LoadRunDetail } from '../../../src-shared/contract';
+import type { LoadInterval, LoadRun } from '../../../src-shared/contract';
 import { compileShape } from '../../../src-shared/loadtest/schedule';
-import { ErrorBox, Loading } from '../components/States';
+import { CancelButton, useCancel } from '../components/CancelButton';
+import { ErrorBox, Loading, NotLoaded } from '../components/States';
+import { useApiRead } from '../components/useApiRead';
+import { ViewHead } from '../components/ViewHead';
 import { loadTestPath } from '../router';
 import { useApp } from '../store/appStore';
 import { formatMs, formatRate, formatSeconds, shapeSummary, targetSummary } from './describe';
@@ -25,8 +28,9 @@ function LiveRun({ run }: { run: LoadRun }) {
   const putLoadRun = useApp((s) => s.putLoadRun);
   const ticks = useApp((s) => s.loadTicks[run.id]);
   const [earlier, setEarlier] = useState<LoadInterval[]>([]);
-  const [cancelling, setCancelling] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const cancel = useCancel(async (client) =>
+    putLoadRun(await client.call('cancelLoadTest', { params: { id: run.id } })),
+  );
 
   // Seconds recorded before this view opened (a reload mid-run); ticks carry the rest.
   useEffect(() => {
@@ -53,32 +57,12 @@ function LiveRun({ run }: { run: LoadRun }) {
   const lastInterval = intervals.at(-1);
   const requests = intervals.reduce((n, i) => n + i.completed, 0);
 
-  const cancel = async () => {
-    if (!client) return;
-    setCancelling(true);
-    setError(null);
-    try {
-      putLoadRun(await client.call('cancelLoadTest', { params: { id: run.id } }));
-    } catch (err) {
-      setError(err);
-      setCancelling(false);
-    }
-  };
-
   return (
     <section className="card live-run" aria-labelledby="live-title" data-testid="live-run">
       <div className="card-head">
         <h2 id="live-title">Running</h2>
         <RunStateBadge state={run.state} />
-        <button
-          type="button"
-          className="danger push-right"
-          onClick={() => void cancel()}
-          disabled={cancelling}
-          data-testid="cancel-run"
-        >
-          {cancelling ? 'Cancelling…' : 'Cancel'}
-        </button>
+        <CancelButton cancel={cancel} testId="cancel-run" />
       </div>
       <div className="progress-line">
         <progress
@@ -100,33 +84,21 @@ function LiveRun({ run }: { run: LoadRun }) {
         <strong data-testid="live-p99">{formatMs(lastInterval?.corrected.p99)}</strong> (uncorrected{' '}
         {formatMs(lastInterval?.uncorrected.p99)}) · {requests} answers so far
       </p>
-      {error !== null && <ErrorBox error={error} />}
+      {cancel.error !== null && <ErrorBox error={cancel.error} />}
       <LiveCharts intervals={intervals} seconds={planned} />
     </section>
   );
 }
 
 function ReportLoader({ run }: { run: LoadRun }) {
-  const client = useApp((s) => s.client);
-  const [detail, setDetail] = useState<LoadRunDetail | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+  // The detail is read again when the run's state changes (it just finished).
+  const {
+    data: detail,
+    error,
+    retry,
+  } = useApiRead(`${run.id}:${run.state}`, (client) => client.call('loadTest', { params: { id: run.id } }));
 
-  useEffect(() => {
-    if (!client) return;
-    let live = true;
-    setError(null);
-    client.call('loadTest', { params: { id: run.id } }).then(
-      (d) => live && setDetail(d),
-      (err: unknown) => live && setError(err),
-    );
-    return () => {
-      live = false;
-    };
-    // The detail is read again when the run's state changes (it just finished).
-  }, [client, run.id, run.state, attempt]);
-
-  if (error) return <ErrorBox error={error} onRetry={() => setAttempt((a) => a + 1)} />;
+  if (error) return <ErrorBox error={error} onRetry={retry} />;
   if (!detail || detail.id !== run.id) return <Loading what="the report" />;
   return <RunReport detail={detail} />;
 }
@@ -137,8 +109,7 @@ export function RunView({ id }: { id: string }) {
   const refresh = useApp((s) => s.refreshLoadRuns);
   const run = runs?.find((r) => r.id === id);
 
-  if (runs === null)
-    return runsError ? <ErrorBox error={runsError} onRetry={() => void refresh()} /> : <Loading what="the run" />;
+  if (runs === null) return <NotLoaded error={runsError} onRetry={() => void refresh()} what="the run" />;
   if (!run)
     return (
       <ErrorBox
@@ -149,20 +120,17 @@ export function RunView({ id }: { id: string }) {
 
   return (
     <article className="run-view" data-testid="run-view" data-run-id={run.id} data-state={run.state}>
-      <div className="run-head">
-        <div>
-          <p className="breadcrumb">
-            <a href={loadTestPath({ kind: 'runs' })}>Runs</a> /
-          </p>
-          <h2 className="run-title" data-testid="run-title">
-            {run.name}
-          </h2>
-          <p className="muted">
+      <ViewHead
+        back={{ href: loadTestPath({ kind: 'runs' }), label: 'Runs' }}
+        title={run.name}
+        titleTestId="run-title"
+        summary={
+          <>
             {targetSummary(run)} · {shapeSummary(run.config)} · {run.config.protocol.toUpperCase()} ·{' '}
             {run.config.inputs.kind === 'replay' ? `replaying ${run.config.inputs.file}` : 'synthetic inputs'}
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
       {run.state === 'running' ? <LiveRun run={run} /> : <ReportLoader run={run} />}
     </article>
   );

@@ -1,7 +1,8 @@
 // Stored runs, newest first: open one, delete one, or tick two or more and compare them.
 import type { LoadRun } from '../../../src-shared/contract';
 import { ConfirmDelete } from '../components/ConfirmDelete';
-import { Empty, ErrorBox, Loading } from '../components/States';
+import { DataTable } from '../components/DataTable';
+import { Empty, ErrorBox, NotLoaded } from '../components/States';
 import { loadTestPath, navigate } from '../router';
 import { useApp } from '../store/appStore';
 import { formatDate, formatMs, formatRate, shapeSummary, targetKindNote } from './describe';
@@ -9,18 +10,16 @@ import { useLoadTestUi } from './loadTestUi';
 import { RunStateBadge } from './RunStateBadge';
 
 function DeleteCell({ run }: { run: LoadRun }) {
-  const client = useApp((s) => s.client);
   const dropLoadRun = useApp((s) => s.dropLoadRun);
   const toggleSelected = useLoadTestUi((s) => s.toggleSelected);
   const selected = useLoadTestUi((s) => s.selected);
-  if (run.state === 'running') return <span className="muted">cancel it first</span>;
   return (
     <ConfirmDelete
       name={run.name}
       testId="delete-run"
       confirmTestId="confirm-delete"
-      onDelete={async () => {
-        if (!client) return;
+      running={run.state === 'running'}
+      onDelete={async (client) => {
         await client.call('removeLoadTest', { params: { id: run.id } });
         if (selected.includes(run.id)) toggleSelected(run.id);
         dropLoadRun(run.id);
@@ -37,7 +36,7 @@ export function RunsList() {
   const toggleSelected = useLoadTestUi((s) => s.toggleSelected);
   const setSelected = useLoadTestUi((s) => s.setSelected);
 
-  if (runs === null) return error ? <ErrorBox error={error} onRetry={() => void refresh()} /> : <Loading what="runs" />;
+  if (runs === null) return <NotLoaded error={error} onRetry={() => void refresh()} what="runs" />;
   if (runs.length === 0)
     return (
       <Empty title="No load tests yet">
@@ -71,67 +70,56 @@ export function RunsList() {
           </button>
         )}
       </div>
-      <div className="table-scroll">
-        <table className="runs-table" data-testid="runs-table">
-          <caption className="visually-hidden">Load-test runs, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">
-                <span className="visually-hidden">Compare</span>
-              </th>
-              <th scope="col">Name</th>
-              <th scope="col">Target</th>
-              <th scope="col">Shape</th>
-              <th scope="col">State</th>
-              <th scope="col" className="num">
-                p99 (corrected)
-              </th>
-              <th scope="col" className="num">
-                Achieved
-              </th>
-              <th scope="col">Date</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
-              <tr key={run.id} data-testid="run-row" data-run-id={run.id} data-state={run.state}>
-                <td>
-                  <input
-                    type="checkbox"
-                    checked={selected.includes(run.id)}
-                    disabled={!run.summary}
-                    onChange={() => toggleSelected(run.id)}
-                    aria-label={`Select ${run.name} for comparison`}
-                    data-testid="select-run"
-                  />
-                </td>
-                <td className="run-name">
-                  <a href={loadTestPath({ kind: 'run', id: run.id })} data-testid="open-run">
-                    {run.name}
-                  </a>
-                </td>
-                <td>
-                  {run.targetLabel}
-                  {targetKindNote(run) && <span className="muted target-kind">{targetKindNote(run)}</span>}
-                </td>
-                <td className="shape-cell">{shapeSummary(run.config)}</td>
-                <td>
-                  <RunStateBadge state={run.state} />
-                </td>
-                <td className="num">{formatMs(run.summary?.corrected.p99)}</td>
-                <td className="num">{formatRate(run.summary?.achievedRate)}</td>
-                <td className="nowrap">{formatDate(run.createdAt)}</td>
-                <td>
-                  <DeleteCell run={run} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        className="runs-table"
+        testId="runs-table"
+        caption="Load-test runs, newest first"
+        columns={[
+          { label: 'Compare', hidden: true },
+          'Name',
+          'Target',
+          'Shape',
+          'State',
+          { label: 'p99 (corrected)', num: true },
+          { label: 'Achieved', num: true },
+          'Date',
+          { label: 'Actions', hidden: true },
+        ]}
+      >
+        {runs.map((run) => (
+          <tr key={run.id} data-testid="run-row" data-run-id={run.id} data-state={run.state}>
+            <td>
+              <input
+                type="checkbox"
+                checked={selected.includes(run.id)}
+                disabled={!run.summary}
+                onChange={() => toggleSelected(run.id)}
+                aria-label={`Select ${run.name} for comparison`}
+                data-testid="select-run"
+              />
+            </td>
+            <td className="run-name">
+              <a href={loadTestPath({ kind: 'run', id: run.id })} data-testid="open-run">
+                {run.name}
+              </a>
+            </td>
+            <td>
+              {run.targetLabel}
+              {targetKindNote(run) && <span className="muted target-kind">{targetKindNote(run)}</span>}
+            </td>
+            <td className="shape-cell">{shapeSummary(run.config)}</td>
+            <td>
+              <RunStateBadge state={run.state} />
+            </td>
+            <td className="num">{formatMs(run.summary?.corrected.p99)}</td>
+            <td className="num">{formatRate(run.summary?.achievedRate)}</td>
+            <td className="nowrap">{formatDate(run.createdAt)}</td>
+            <td>
+              <DeleteCell run={run} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

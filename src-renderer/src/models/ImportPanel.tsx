@@ -2,6 +2,7 @@
 // zone, and one line per import with its upload and job progress, its outcome, and Cancel while it runs.
 import { useRef } from 'react';
 import type { Job } from '../../../src-shared/contract';
+import { ImportLine } from '../components/ImportLine';
 import { versionPath } from '../router';
 import { useApp } from '../store/appStore';
 import { currentJob, isFinished, useImports, type ImportEntry } from './importsStore';
@@ -74,72 +75,31 @@ export function ImportList() {
       </div>
       <ul className="import-list" aria-live="polite">
         {entries.map((entry) => (
-          <ImportLine key={entry.key} entry={entry} job={currentJob(entry, live)} />
+          <ModelImportLine key={entry.key} entry={entry} job={currentJob(entry, live)} />
         ))}
       </ul>
     </section>
   );
 }
 
-function ImportLine({ entry, job }: { entry: ImportEntry; job: Job | null }) {
-  const client = useApp((s) => s.client);
+function ModelImportLine({ entry, job }: { entry: ImportEntry; job: Job | null }) {
   const cancel = useImports((s) => s.cancel);
   const dismiss = useImports((s) => s.dismiss);
-  const running = !entry.error && !isFinished(job);
-  const state = entry.error ? 'failed' : (job?.state ?? 'uploading');
-
   return (
-    <li className={`import-line ${state}`} data-testid="import-line">
-      <div className="import-name">
-        <strong>{entry.fileName}</strong>
-      </div>
-      <div className="import-status">
-        <ImportStatus entry={entry} job={job} />
-      </div>
-      <div className="import-actions">
-        {running && job && client && (
-          <button type="button" onClick={() => void cancel(client, job.id)}>
-            Cancel
-          </button>
-        )}
-        {!running && (
-          <button type="button" onClick={() => dismiss(entry.key)} aria-label={`Dismiss ${entry.fileName}`}>
-            Dismiss
-          </button>
-        )}
-      </div>
-    </li>
+    <ImportLine
+      entry={entry}
+      job={job}
+      testIds={{ line: 'import-line' }}
+      // The upload itself cannot be stopped: Cancel comes once its job exists.
+      cancel={job ? (client) => cancel(client, job.id) : null}
+      dismiss={() => dismiss(entry.key)}
+      outcome={(finished) => <ImportOutcome job={finished} />}
+    />
   );
 }
 
-function ImportStatus({ entry, job }: { entry: ImportEntry; job: Job | null }) {
-  if (entry.error) {
-    return (
-      <span className="error-text" role="alert">
-        {entry.error}
-      </span>
-    );
-  }
-  if (!job) {
-    const percent = Math.round((entry.uploaded ?? 0) * 100);
-    return (
-      <>
-        <span>Uploading… {percent}%</span>
-        <progress max={1} value={entry.uploaded ?? 0} aria-label={`Upload of ${entry.fileName}`} />
-      </>
-    );
-  }
+function ImportOutcome({ job }: { job: Job }) {
   switch (job.state) {
-    case 'running':
-      return (
-        <>
-          <span>
-            {job.message}
-            {job.progress !== null && ` · ${Math.round(job.progress * 100)}%`}
-          </span>
-          <progress max={1} value={job.progress ?? undefined} aria-label={`Import of ${entry.fileName}`} />
-        </>
-      );
     case 'succeeded': {
       const v = job.result?.version;
       if (!v) return <span>Imported.</span>;
@@ -162,5 +122,7 @@ function ImportStatus({ entry, job }: { entry: ImportEntry; job: Job | null }) {
       );
     case 'cancelled':
       return <span className="muted">Cancelled.</span>;
+    case 'running':
+      return null;
   }
 }

@@ -1,6 +1,7 @@
 // The versions the endpoint serves: state, the provider they actually run on and why, instances, whether
 // dynamic batching is active and why, and any load failure; each row opens its settings or its examples.
 import type { ServedVersionInfo } from '../../../src-shared/contract';
+import { DataTable } from '../components/DataTable';
 import { Empty } from '../components/States';
 import { useApp } from '../store/appStore';
 import { useServeUi, versionKey } from './serveUiStore';
@@ -35,80 +36,70 @@ export function ServedVersionsTable() {
     return <Empty title={serving.state === 'starting' ? 'Loading models…' : 'No versions are loaded'} />;
 
   return (
-    <div className="table-scroll">
-      <table data-testid="served-versions">
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col" className="num">
-              Version
-            </th>
-            <th scope="col">State</th>
-            <th scope="col">Provider</th>
-            <th scope="col" className="num">
-              Instances
-            </th>
-            <th scope="col">Batching</th>
-            <th scope="col">Failure</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+    <DataTable
+      testId="served-versions"
+      columns={[
+        'Model',
+        { label: 'Version', num: true },
+        'State',
+        'Provider',
+        { label: 'Instances', num: true },
+        'Batching',
+        'Failure',
+        { label: 'Actions', hidden: true },
+      ]}
+    >
+      {serving.versions.map((v) => {
+        const key = versionKey(v.model, v.version);
+        return (
+          <tr key={key} data-testid={`served-${key}`}>
+            <td>{v.model}</td>
+            <td className="num">
+              v{v.version}
+              {v.fallbackOnly && <div className="hint">fallback only</div>}
+            </td>
+            <td>
+              <span className={`state-badge ${v.state}`}>{v.state}</span>
+            </td>
+            <td>
+              <ProviderCell v={v} />
+            </td>
+            <td className="num" data-testid="instances">
+              {v.instances}
+            </td>
+            <td>
+              <Explained
+                summary={v.batching.active ? `on, up to ${v.settings.dynamicBatching.maxBatchSize} rows` : 'off'}
+                detail={v.batching.reason}
+                testId="batching"
+              />
+            </td>
+            <td className="failure">{v.failure ?? ''}</td>
+            <td>
+              <div className="row-actions">
+                <button
+                  type="button"
+                  aria-pressed={editing === key}
+                  onClick={() => set({ editing: key })}
+                  aria-label={`Settings of ${v.model} v${v.version}`}
+                >
+                  Settings
+                </button>
+                {!v.fallbackOnly && (
+                  <button
+                    type="button"
+                    aria-pressed={exampleTarget === key}
+                    onClick={() => set({ exampleTarget: key })}
+                    aria-label={`Example requests for ${v.model} v${v.version}`}
+                  >
+                    Examples
+                  </button>
+                )}
+              </div>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {serving.versions.map((v) => {
-            const key = versionKey(v.model, v.version);
-            return (
-              <tr key={key} data-testid={`served-${key}`}>
-                <td>{v.model}</td>
-                <td className="num">
-                  v{v.version}
-                  {v.fallbackOnly && <div className="hint">fallback only</div>}
-                </td>
-                <td>
-                  <span className={`state-badge ${v.state}`}>{v.state}</span>
-                </td>
-                <td>
-                  <ProviderCell v={v} />
-                </td>
-                <td className="num" data-testid="instances">
-                  {v.instances}
-                </td>
-                <td>
-                  <Explained
-                    summary={v.batching.active ? `on, up to ${v.settings.dynamicBatching.maxBatchSize} rows` : 'off'}
-                    detail={v.batching.reason}
-                    testId="batching"
-                  />
-                </td>
-                <td className="failure">{v.failure ?? ''}</td>
-                <td>
-                  <div className="row-actions">
-                    <button
-                      type="button"
-                      aria-pressed={editing === key}
-                      onClick={() => set({ editing: key })}
-                      aria-label={`Settings of ${v.model} v${v.version}`}
-                    >
-                      Settings
-                    </button>
-                    {!v.fallbackOnly && (
-                      <button
-                        type="button"
-                        aria-pressed={exampleTarget === key}
-                        onClick={() => set({ exampleTarget: key })}
-                        aria-label={`Example requests for ${v.model} v${v.version}`}
-                      >
-                        Examples
-                      </button>
-                    )}
-                  </div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
