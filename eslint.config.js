@@ -1,6 +1,7 @@
 // Lint + the layering rules of DESIGN.md §2, enforced as import restrictions per folder.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { allowedImportsRule } from './scripts/eslint/allowedImportsRule.mjs';
 
 const forbid = (groups, message) => ['error', { patterns: groups.map((group) => ({ group, message })) }];
 
@@ -11,7 +12,32 @@ const engineMustNotImport = [
 const engineMessage =
   'Layering (DESIGN.md §2): the engine never imports electron, desktop, cli, preload or renderer code.';
 const dataPlaneMessage =
-  'Layering (DESIGN.md §2): serving and runtime never import store or library; the standalone bundle reuses them with only a model file and a config.';
+  'Layering (DESIGN.md §2): serving and runtime never import store or library (nor the database driver); the standalone bundle reuses them with only a model file and a config.';
+const dataPlaneAllowlistMessage =
+  'Layering (DESIGN.md §2): serving and runtime never import store or library, not even through other engine modules (engine.ts, modelRunner, ...). Outside the data plane they import only src-shared, onnx, userError, appVersion, untilStopSignal and compare/replay/choosePrediction';
+// What the data plane may import by relative path: its own folders and modules that reach neither store nor
+// library (test/unit/lint/layering.test.ts checks that transitively). Anything else is refused, so a new
+// engine-root module that wires the library in cannot slip through.
+const dataPlaneFiles = [
+  'src-main/engine/serving/**/*.ts',
+  'src-main/engine/runtime/**/*.ts',
+  'src-main/engine/traffic/*.ts',
+  'src-main/engine/bundles/standalone/**/*.ts',
+];
+const dataPlaneMayImport = [
+  'src-shared/**',
+  'src-main/engine/serving/**',
+  'src-main/engine/runtime/**',
+  'src-main/engine/traffic/*',
+  'src-main/engine/bundles/standalone/**',
+  'src-main/engine/onnx/**',
+  'src-main/engine/userError',
+  'src-main/engine/appVersion',
+  'src-main/engine/untilStopSignal',
+  'src-main/engine/compare/replay/choosePrediction',
+];
+// Types vanish from the built bundle: the standalone writer describes its input with the exporters' types.
+const dataPlaneMayImportTypes = ['src-main/engine/bundles/bundleFolder', 'src-main/engine/bundles/exportSource'];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'scratch/**', '.gpu/**', 'resources/**'] },
@@ -68,21 +94,15 @@ export default tseslint.config(
   {
     // traffic/*.ts (the router, not rollout/) is part of the data plane: serving imports it. The standalone
     // bundle's server is built from the data plane alone, so it follows the same rule.
-    files: [
-      'src-main/engine/serving/**/*.ts',
-      'src-main/engine/runtime/**/*.ts',
-      'src-main/engine/traffic/*.ts',
-      'src-main/engine/bundles/standalone/**/*.ts',
-    ],
+    files: dataPlaneFiles,
+    plugins: { slipway: { rules: { 'allowed-imports': allowedImportsRule } } },
     rules: {
-      'no-restricted-imports': [
+      // Packages: no Electron, and no database (the store's driver). Relative paths: the allowlist below, which
+      // also keeps out desktop, cli, preload and renderer code.
+      'no-restricted-imports': forbid([[...engineMustNotImport[0], 'better-sqlite3']], dataPlaneMessage),
+      'slipway/allowed-imports': [
         'error',
-        {
-          patterns: [
-            ...engineMustNotImport.map((group) => ({ group, message: engineMessage })),
-            { group: ['**/store', '**/store/**', '**/library', '**/library/**'], message: dataPlaneMessage },
-          ],
-        },
+        { allow: dataPlaneMayImport, allowTypes: dataPlaneMayImportTypes, message: dataPlaneAllowlistMessage },
       ],
     },
   },

@@ -8,7 +8,7 @@
 //   (d) dynamic batching on vs off for digits-mlp and squeezenet at concurrency 16 and 1 (throughput, p99)
 // Run after `npm run build`: node bench/serving.mjs [--quick]
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,7 @@ function readyLine(child, parse) {
     child.stdout.on('data', (c) => {
       out += c;
       const nl = out.indexOf('\n');
-      if (nl >= 0) resolve({ url: parse(out.slice(0, nl)), stop: () => stop(child) });
+      if (nl >= 0) resolve({ url: parse(out.slice(0, nl)), pid: child.pid, stop: () => stop(child) });
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
   });
@@ -85,6 +85,37 @@ function stop(child) {
     child.on('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** CPU seconds a process has used so far, per thread name group (Linux /proc; null elsewhere). The main thread is
+ * the one whose id is the pid; the rest are workers, onnxruntime's threads and V8's GC helpers. */
+function cpuSeconds(pid) {
+  try {
+    const ticks = (file) => {
+      const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
+      return Number(fields[11]) + Number(fields[12]); // utime + stime, fields 14 and 15 of stat
+    };
+    const all = readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => sum + ticks(`/proc/${pid}/task/${tid}/stat`), 0);
+    const main = ticks(`/proc/${pid}/task/${pid}/stat`);
+    return { all: all / CLOCK_TICKS, main: main / CLOCK_TICKS };
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/** wrk against a server process, with the server's CPU time per request (µs) over the run. */
+function wrkWithCpu(server, url, luaScript, connections) {
+  const before = cpuSeconds(server.pid);
+  const result = wrk(url, luaScript, connections);
+  const after = cpuSeconds(server.pid);
+  const requests = result.rps * seconds;
+  if (!before || !after || !(requests > 0)) return { ...result, cpuUsPerRequest: NaN, mainCpuUsPerRequest: NaN };
+  return {
+    ...result,
+    cpuUsPerRequest: ((after.all - before.all) * 1e6) / requests,
+    mainCpuUsPerRequest: ((after.main - before.main) * 1e6) / requests,
+  };
 }
 
 /** A wrk Lua script that POSTs `body` (binary-safe) with `headers`. */
@@ -181,8 +212,8 @@ try {
     const base = [];
     // Alternate rounds so drift in this shared machine's speed hits both sides alike.
     for (let i = 0; i < (quick ? 1 : 3); i++) {
-      base.push(wrk(`${bare.url}/`, digitsScript, 32));
-      ours.push(wrk(url, digitsScript, 32));
+      base.push(wrkWithCpu(bare, `${bare.url}/`, digitsScript, 32));
+      ours.push(wrkWithCpu(served, url, digitsScript, 32));
     }
     await bare.stop();
     await served.stop();
@@ -199,6 +230,10 @@ try {
       bare_http_rps: round(baseRps, 0),
       errors: ours.reduce((n, r) => n + r.errors, 0),
       ratio: round(oursRps / baseRps, 3),
+      // Where the gap is: server CPU per request (all threads, and the HTTP thread alone) on each side.
+      slipway_cpu_us_per_request: round(median(ours.map((r) => r.cpuUsPerRequest)), 1),
+      slipway_main_thread_cpu_us_per_request: round(median(ours.map((r) => r.mainCpuUsPerRequest)), 1),
+      bare_http_cpu_us_per_request: round(median(base.map((r) => r.cpuUsPerRequest)), 1),
       target_ratio: 0.7,
       meets_target: oursRps / baseRps >= 0.7,
     });

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: rebuilds when sources are newer than the build, then opens the desktop app. Where Electron's binary
 // is missing (an offline install: its postinstall download is off), it says so in one line and starts web mode
-// instead, which prints the UI's address and runs until Ctrl-C. Extra arguments go to `electron .` or to
-// `slipway web` (e.g. `npm start -- --port 8080 --no-open` in web mode).
+// instead, which prints the UI's address and runs until Ctrl-C (or SIGTERM). Extra arguments go to `electron .`
+// or to `slipway web` (e.g. `npm start -- --port 8080 --no-open` in web mode); `--home DIR` works in both. SLIPWAY_START_NO_BUILD=1 skips the
+// rebuild check (a build made elsewhere; the tests of this script, which must not rebuild a shared tree).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -78,12 +79,24 @@ function runUntilExit(command, commandArgs, env = process.env) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
+/** `--home DIR` (or `--home=DIR`) taken out of the arguments, for the desktop app. */
+function takeHome(argv) {
+  const rest = [];
+  let home;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--home' && i + 1 < argv.length) home = argv[++i];
+    else if (argv[i].startsWith('--home=')) home = argv[i].slice('--home='.length);
+    else rest.push(argv[i]);
+  }
+  return { home, rest };
+}
+
 function startWebMode(reason) {
   console.log(`slipway: ${reason}, so starting web mode instead`);
   runUntilExit(process.execPath, [join(root, 'bin/slipway.js'), 'web', ...args]);
 }
 
-buildIfStale();
+if (process.env.SLIPWAY_START_NO_BUILD !== '1') buildIfStale();
 const electron = findElectron();
 if (electron.missing) {
   startWebMode(electron.missing);
@@ -99,9 +112,12 @@ if (electron.missing) {
   if (!binding) {
     startWebMode('better-sqlite3 could not be built for Electron (see above)');
   } else {
+    const { home, rest } = takeHome(args);
     const env = { ...process.env, SLIPWAY_SQLITE_BINDING: binding };
+    // The desktop main process reads the library folder from SLIPWAY_HOME, as web mode reads --home.
+    if (home !== undefined) env.SLIPWAY_HOME = resolve(home);
     // Set, it would make the Electron binary behave as plain Node.
     delete env.ELECTRON_RUN_AS_NODE;
-    runUntilExit(electron.path, ['.', ...args], env);
+    runUntilExit(electron.path, ['.', ...rest], env);
   }
 }

@@ -20,17 +20,25 @@ import { registerExportCommand } from './commands/exportCommand';
 import { registerBundlesCommand } from './commands/bundlesCommand';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { Output } from './output';
+import { throwUsageErrors, UsageError } from './usageError';
 import type { GlobalOptions } from './withEngine';
 
 export async function main(argv: string[]): Promise<number> {
+  // Read before parsing: a wrong command line fails before commander has parsed any option.
+  const json = argv.includes('--json');
   const program = new Command('slipway')
     .description('Slipway: run, inspect and manage local ONNX models')
     .version(APP_VERSION)
     // Options after a command belong to it: `models import --version 3` is not the program's --version.
     .enablePositionalOptions()
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .showHelpAfterError('(run with --help for usage)');
+    .configureOutput({
+      // Help shown because a command needs a subcommand goes to stderr, except under --json (one JSON error).
+      writeErr: (text) => {
+        if (!json) process.stderr.write(text);
+      },
+      // Commander's own error lines are reported below as UsageErrors, in the same form as every other error.
+      outputError: () => {},
+    });
 
   let exitCode: number = EXIT.ok;
   const act: RunAction = async (cmd, action) => {
@@ -52,15 +60,19 @@ export async function main(argv: string[]): Promise<number> {
   registerProvidersCommand(program, act);
   registerInfoCommand(program, act);
   addGlobalOptions(program);
+  throwUsageErrors(program);
 
   try {
     await program.parseAsync(argv, { from: 'node' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof UsageError) {
+      if (json || !error.helpShown) new Output({ json }).error('usage', error.message);
+      return EXIT.usage;
     }
+    // --help and --version (exit code 0); throwUsageErrors turned every other CommanderError into a UsageError.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     // Errors thrown while parsing option values (e.g. a bad --dim) arrive here.
-    const out = new Output({ json: argv.includes('--json') });
+    const out = new Output({ json });
     return report(out, { debug: argv.includes('--debug') }, () => Promise.reject(error));
   }
   return exitCode;

@@ -2,7 +2,9 @@
 // Each handler answers only the top frame of the engine's UI in the main window.
 import { basename, join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { isTrustedSender, type ContentPolicy } from './hardening';
+import { OpenFileKindSchema } from '../../src-shared/contract';
+import { isTrustedSender, type ContentPolicy } from './contentPolicy';
+import { openDialogSpec } from './fileDialogs';
 import { IpcChannel, type ConnectionReply } from './ipcChannels';
 
 export interface DesktopIpcOptions {
@@ -24,16 +26,11 @@ export function registerDesktopIpc(options: DesktopIpcOptions): void {
     event.returnValue = trusted(event) ? (options.connection() ?? null) : null;
   });
 
-  ipcMain.handle(IpcChannel.openFile, async (event) => {
+  ipcMain.handle(IpcChannel.openFile, async (event, kind: unknown) => {
     const window = windowFor(event, trusted);
-    const result = await dialog.showOpenDialog(window, {
-      title: 'Import a model',
-      properties: ['openFile'],
-      filters: [
-        { name: 'ONNX models', extensions: ['onnx'] },
-        { name: 'All files', extensions: ['*'] },
-      ],
-    });
+    const parsed = OpenFileKindSchema.safeParse(kind);
+    if (!parsed.success) throw new Error(`openFile takes 'model' or 'dataset', not ${JSON.stringify(kind)}`);
+    const result = await dialog.showOpenDialog(window, { ...openDialogSpec(parsed.data), properties: ['openFile'] });
     return result.canceled ? null : (result.filePaths[0] ?? null);
   });
 

@@ -1,7 +1,8 @@
-// Runs the engine in an Electron utilityProcess and keeps it alive: restarts it with backoff when it dies, on
-// the same port and with the same token so the window's apiBase and token stay valid, and gives up after a
-// run of quick crashes. Stopping asks the engine to drain ({type:'shutdown'}) before it is killed.
-import { utilityProcess, type UtilityProcess } from 'electron';
+// Runs the engine in a child process and keeps it alive: restarts it with backoff when it dies, on the same port
+// and with the same token so the window's apiBase and token stay valid, and gives up after a run of quick crashes
+// (at once when the engine says a restart cannot help). Stopping asks the engine to drain ({type:'shutdown'})
+// before it is killed. How the child starts is injected: Electron's utilityProcess in the app
+// (utilityEngineFork.ts), child_process.fork in tests, so this file imports nothing from electron.
 
 export interface RunningEngine {
   /** http://127.0.0.1:<port> */
@@ -10,30 +11,72 @@ export interface RunningEngine {
   token: string;
 }
 
+/** The engine's process as the supervisor sees it: output, messages both ways, exit, kill. */
+export interface EngineChild {
+  readonly pid: number | undefined;
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  postMessage(message: unknown): void;
+  /** SIGTERM on POSIX. */
+  kill(): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Once, when the process has exited (a signal counts as a non-zero code). */
+  onExit(listener: (code: number) => void): void;
+}
+
+/** Starts the engine entry with this environment (stdout and stderr piped, a message channel open). */
+export type ForkEngine = (scriptPath: string, env: Record<string, string>) => EngineChild;
+
+/** When a run counts as a quick crash, how many in a row end it, and how long restarts wait. */
+export interface RestartTiming {
+  /** A run shorter than this (or one that never got ready) counts as a quick crash. */
+  quickCrashMs: number;
+  maxQuickCrashes: number;
+  /** The wait after the first quick crash; it doubles with each further one, up to `maxDelayMs`. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RESTART_TIMING: RestartTiming = {
+  quickCrashMs: 60_000,
+  maxQuickCrashes: 5,
+  firstDelayMs: 1_000,
+  maxDelayMs: 30_000,
+};
+
+/** How long to wait before the next start after `quickCrashes` quick crashes in a row (0 after a long run). */
+export function restartDelayMs(quickCrashes: number, timing: RestartTiming = DEFAULT_RESTART_TIMING): number {
+  return Math.min(timing.firstDelayMs * 2 ** Math.max(0, quickCrashes - 1), timing.maxDelayMs);
+}
+
 export interface EngineSupervisorOptions {
   /** The built engine entry (out/main/engine/engineProcess.js). */
   scriptPath: string;
+  fork: ForkEngine;
+  timing?: Partial<RestartTiming>;
   /** Per-launch token, made by main, kept across restarts. */
   token: string;
   /** Extra environment for the engine (home, sqlite binding, resources). */
   env: Record<string, string>;
   /** Every time the engine is up; `restarted` is false only the first time. */
   onReady(engine: RunningEngine, restarted: boolean): void;
-  /** The engine died `MAX_QUICK_CRASHES` times in a row soon after starting; nothing restarts it now. */
+  /**
+   * The engine died `maxQuickCrashes` times in a row soon after starting, or said a restart cannot help (a
+   * locked home, a newer library); nothing restarts it now. `output` is the tail of its last run's output.
+   */
   onGiveUp(reason: string, output: string): void;
 }
 
-/** A run shorter than this counts as a quick crash. */
-const QUICK_CRASH_MS = 60_000;
-const MAX_QUICK_CRASHES = 5;
-const FIRST_DELAY_MS = 1_000;
-const MAX_DELAY_MS = 30_000;
 const OUTPUT_TAIL_CHARS = 4_000;
+/** How long an exit waits for the rest of the engine's output (its last line is often the reason). */
+const OUTPUT_DRAIN_MS = 1_000;
 
-type EngineMessage = { type: 'ready'; url: string; port: number; token: string } | { type: 'failed'; message: string };
+type EngineMessage =
+  | { type: 'ready'; url: string; port: number; token: string }
+  | { type: 'failed'; message: string; permanent?: boolean };
 
 export class EngineSupervisor {
-  private child: UtilityProcess | undefined;
+  private child: EngineChild | undefined;
   private running: RunningEngine | undefined;
   /** 0 until the engine first listens; then its port, reused by restarts. */
   private port = 0;
@@ -42,11 +85,17 @@ export class EngineSupervisor {
   private readyThisRun = false;
   private quickCrashes = 0;
   private lastFailure: string | undefined;
+  /** The engine said its failure will repeat on every start (a locked home, a newer library). */
+  private failurePermanent = false;
   private outputTail = '';
   private restartTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 
-  constructor(private readonly options: EngineSupervisorOptions) {}
+  private readonly timing: RestartTiming;
+
+  constructor(private readonly options: EngineSupervisorOptions) {
+    this.timing = { ...DEFAULT_RESTART_TIMING, ...options.timing };
+  }
 
   /** The engine while it is up (undefined while it starts or restarts). */
   get engine(): RunningEngine | undefined {
@@ -89,7 +138,7 @@ export class EngineSupervisor {
           resolve();
         }, 3_000).unref();
       }, timeoutMs);
-      child.once('exit', () => {
+      child.onExit(() => {
         clearTimeout(hardKill);
         resolve();
       });
@@ -108,32 +157,32 @@ export class EngineSupervisor {
       SLIPWAY_CONTROL_TOKEN: this.options.token,
       SLIPWAY_CONTROL_PORT: String(this.port),
     });
-    const child = utilityProcess.fork(this.options.scriptPath, [], {
-      serviceName: 'Slipway engine',
-      env,
-      stdio: 'pipe',
-    });
+    const child = this.options.fork(this.options.scriptPath, env);
     this.child = child;
     this.startedAt = Date.now();
     this.readyThisRun = false;
     this.lastFailure = undefined;
+    this.failurePermanent = false;
     this.outputTail = '';
-    forwardLines(child.stdout, (line) => {
-      console.log(`[engine] ${line}`);
-      this.remember(line);
-    });
-    forwardLines(child.stderr, (line) => {
-      console.error(`[engine] ${line}`);
-      this.remember(line);
-    });
-    child.on('message', (message: unknown) => this.onMessage(child, message));
-    child.on('exit', (code) => this.onExit(child, code));
+    const outputDrained = Promise.all([
+      forwardLines(child.stdout, (line) => {
+        console.log(`[engine] ${line}`);
+        this.remember(line);
+      }),
+      forwardLines(child.stderr, (line) => {
+        console.error(`[engine] ${line}`);
+        this.remember(line);
+      }),
+    ]);
+    child.onMessage((message) => this.onMessage(child, message));
+    child.onExit((code) => void this.onExit(child, code, outputDrained));
   }
 
-  private onMessage(child: UtilityProcess, message: unknown): void {
+  private onMessage(child: EngineChild, message: unknown): void {
     if (child !== this.child || !isEngineMessage(message)) return;
     if (message.type === 'failed') {
       this.lastFailure = message.message;
+      this.failurePermanent = message.permanent === true;
       // The port we asked for is taken (by something else, since our engine is gone): take any free one.
       if (this.port !== 0 && /EADDRINUSE/.test(message.message)) this.port = 0;
       return;
@@ -150,20 +199,29 @@ export class EngineSupervisor {
     this.options.onReady(this.running, restarted);
   }
 
-  private onExit(child: UtilityProcess, code: number): void {
+  private async onExit(child: EngineChild, code: number, outputDrained: Promise<unknown>): Promise<void> {
     if (child !== this.child) return;
     this.child = undefined;
     this.running = undefined;
     if (this.stopping) return;
-    const quick = !this.readyThisRun || Date.now() - this.startedAt < QUICK_CRASH_MS;
+    // An exit can be reported before the last of its output has been read from the pipes.
+    await Promise.race([outputDrained, new Promise((resolve) => setTimeout(resolve, OUTPUT_DRAIN_MS).unref())]);
+    // Stopped, or started again, meanwhile: this exit no longer decides anything.
+    if (this.stopping || this.child) return;
+    const quick = !this.readyThisRun || Date.now() - this.startedAt < this.timing.quickCrashMs;
     this.quickCrashes = quick ? this.quickCrashes + 1 : 0;
     const reason = this.lastFailure ?? `the engine process exited with code ${code}`;
-    if (this.quickCrashes >= MAX_QUICK_CRASHES) {
-      console.error(`slipway: ${reason}; giving up after ${MAX_QUICK_CRASHES} quick crashes`);
+    if (this.failurePermanent) {
+      console.error(`slipway: ${reason}; not restarting the engine (a restart would fail the same way)`);
       this.options.onGiveUp(reason, this.outputTail);
       return;
     }
-    const delay = Math.min(FIRST_DELAY_MS * 2 ** Math.max(0, this.quickCrashes - 1), MAX_DELAY_MS);
+    if (this.quickCrashes >= this.timing.maxQuickCrashes) {
+      console.error(`slipway: ${reason}; giving up after ${this.quickCrashes} quick crashes`);
+      this.options.onGiveUp(reason, this.outputTail);
+      return;
+    }
+    const delay = restartDelayMs(this.quickCrashes, this.timing);
     console.error(`slipway: ${reason}; restarting the engine in ${delay / 1000} s`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
@@ -179,7 +237,8 @@ export class EngineSupervisor {
 function isEngineMessage(value: unknown): value is EngineMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
-  if (m.type === 'failed') return typeof m.message === 'string';
+  if (m.type === 'failed')
+    return typeof m.message === 'string' && (m.permanent === undefined || typeof m.permanent === 'boolean');
   return (
     m.type === 'ready' &&
     typeof m.url === 'string' &&
@@ -189,9 +248,9 @@ function isEngineMessage(value: unknown): value is EngineMessage {
   );
 }
 
-/** Calls `onLine` for each complete line of a child's output stream. */
-function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
-  if (!stream) return;
+/** Calls `onLine` for each complete line of a child's output stream; resolves when the stream has ended. */
+function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): Promise<void> {
+  if (!stream) return Promise.resolve();
   let pending = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
@@ -203,8 +262,13 @@ function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: strin
       newline = pending.indexOf('\n');
     }
   });
-  stream.on('end', () => {
-    if (pending) onLine(pending);
-    pending = '';
+  return new Promise((resolve) => {
+    stream.on('end', () => {
+      if (pending) onLine(pending);
+      pending = '';
+      resolve();
+    });
+    stream.on('close', () => resolve());
+    stream.on('error', () => resolve());
   });
 }

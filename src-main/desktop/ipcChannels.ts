@@ -2,7 +2,7 @@
 export const IpcChannel = {
   /** Synchronous, at preload time: `{ apiBase, token }`, or null for a page that is not the engine's UI. */
   connection: 'slipway:connection',
-  /** Native open dialog for a model file; resolves to its path or null. */
+  /** Native open dialog for a model or dataset file (the argument says which); resolves to its path or null. */
   openFile: 'slipway:open-file',
   /** Native save dialog; resolves to the chosen path or null. */
   saveFile: 'slipway:save-file',

@@ -12,10 +12,12 @@ import { buildAppMenu } from './appMenu';
 import { registerDesktopIpc } from './desktopIpc';
 import { getAppSettings, getEngineInfo, getServingStatus } from './engineClient';
 import { EngineSupervisor, type RunningEngine } from './engineSupervisor';
-import { installHardening, type ContentPolicy } from './hardening';
+import type { ContentPolicy } from './contentPolicy';
+import { installHardening } from './hardening';
 import { createMainWindow, showEngineUi } from './mainWindow';
 import { electronSqliteBinding } from './sqliteBinding';
 import { TrayIcon, windowIcon } from './trayIcon';
+import { forkUtilityEngine } from './utilityEngineFork';
 
 const ENGINE_SCRIPT = fileURLToPath(new URL('../engine/engineProcess.js', import.meta.url));
 const PRELOAD_SCRIPT = fileURLToPath(new URL('../../preload/index.cjs', import.meta.url));
@@ -89,7 +91,14 @@ function start(): void {
   });
   Menu.setApplicationMenu(buildAppMenu({ openLibraryFolder: () => void openLibraryFolder() }));
 
-  supervisor = new EngineSupervisor({ scriptPath: ENGINE_SCRIPT, token, env, onReady, onGiveUp });
+  supervisor = new EngineSupervisor({
+    scriptPath: ENGINE_SCRIPT,
+    fork: forkUtilityEngine,
+    token,
+    env,
+    onReady,
+    onGiveUp,
+  });
   mainWindow = openWindow();
   supervisor.start();
 }

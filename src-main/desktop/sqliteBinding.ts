@@ -7,25 +7,34 @@ import { join } from 'node:path';
 export type SqliteBinding =
   { kind: 'bundled' } | { kind: 'file'; path: string } | { kind: 'missing'; path: string; hint: string };
 
+const BUILD_HINT =
+  'Run `npm start` (or `node scripts/electron-native.mjs`) once: it builds better-sqlite3 for Electron.';
+
+/** Where scripts/electron-native.mjs puts the Electron-ABI build for this Electron version. */
+export function electronSqliteCachePath(appPath: string, electronVersion: string): string {
+  return join(appPath, 'node_modules', '.cache', 'slipway-electron', electronVersion, 'better_sqlite3.node');
+}
+
 export function electronSqliteBinding(
   appPath: string,
   isPackaged: boolean,
   env: NodeJS.ProcessEnv = process.env,
+  electronVersion: string = process.versions.electron ?? 'unknown',
 ): SqliteBinding {
-  if (env.SLIPWAY_SQLITE_BINDING) return { kind: 'file', path: env.SLIPWAY_SQLITE_BINDING };
+  const explicit = env.SLIPWAY_SQLITE_BINDING;
+  if (explicit) {
+    // Said outright, a wrong path is an error here rather than a failed engine start, restarted five times.
+    if (existsSync(explicit)) return { kind: 'file', path: explicit };
+    return {
+      kind: 'missing',
+      path: explicit,
+      hint:
+        'SLIPWAY_SQLITE_BINDING names a file that does not exist: unset it to use the cached build, or point it at ' +
+        'better_sqlite3.node built for Electron (`node scripts/electron-native.mjs` prints its path).',
+    };
+  }
   if (isPackaged) return { kind: 'bundled' };
-  const path = join(
-    appPath,
-    'node_modules',
-    '.cache',
-    'slipway-electron',
-    process.versions.electron ?? 'unknown',
-    'better_sqlite3.node',
-  );
+  const path = electronSqliteCachePath(appPath, electronVersion);
   if (existsSync(path)) return { kind: 'file', path };
-  return {
-    kind: 'missing',
-    path,
-    hint: 'Run `npm start` (or `node scripts/electron-native.mjs`) once: it builds better-sqlite3 for Electron.',
-  };
+  return { kind: 'missing', path, hint: BUILD_HINT };
 }

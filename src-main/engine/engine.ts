@@ -74,7 +74,7 @@ export class Engine {
     this.library = library;
     this.datasets = datasets;
     this.runner = new ModelRunner(library);
-    this.servingConfig = new ServingConfig(new ServingRepository(db));
+    this.servingConfig = new ServingConfig(new ServingRepository(db), () => this.settings.get().defaultProvider);
     this.apiKeys = new ApiKeys(new ApiKeyRepository(db));
     this.settings = new AppSettingsStore(meta);
     this.loadTestRuns = new LoadTestRepository(db);

@@ -14,6 +14,8 @@ export class LibraryModelSource implements ModelSource {
     /** Overrides applied on top of stored settings for this serving session (CLI flags). */
     private readonly sessionOverrides: (settings: ServableVersion['settings']) => ServableVersion['settings'] = (s) =>
       s,
+    /** Every model's fallback for this serving session instead of the stored one (CLI `serve --fallback`). */
+    private readonly sessionFallback?: Fallback,
   ) {}
 
   list(): { model: string; versions: number[] }[] {
@@ -60,6 +62,6 @@ export class LibraryModelSource implements ModelSource {
   }
 
   fallback(model: string): Fallback {
-    return this.config.fallback(model);
+    return this.sessionFallback ?? this.config.fallback(model);
   }
 }

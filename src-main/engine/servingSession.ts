@@ -1,17 +1,20 @@
 // Starts the data plane on the library: picks the versions to serve, loads them, checks that a non-loopback
-// bind has an API key, and returns a handle that drains everything on stop. The CLI's `serve` and the
-// desktop app both use it.
-import { networkInterfaces } from 'node:os';
-import type { LiveDriftAlert, LiveDriftSettingsInput, ServingSettings } from '../../src-shared/contract';
+// bind has an API key (and warns that it is exposed), and returns a handle that drains everything on stop. The
+// CLI's `serve` and the desktop app both use it.
+import type { Fallback, LiveDriftAlert, LiveDriftSettingsInput, ServingSettings } from '../../src-shared/contract';
 import { APP_VERSION } from './appVersion';
 import type { Engine } from './engine';
+import { checkFallback } from './library/checkFallback';
 import { parseModelRef, type ModelRef } from './library/modelName';
 import { LibraryModelSource } from './libraryModelSource';
 import { LiveDriftRegistry, type LiveDriftReferenceSource } from './monitor/liveDriftRegistry';
+import type { CallerQuotaOptions } from './serving/callerQuota';
 import { DataPlane, type DataPlaneOptions } from './serving/dataPlaneServer';
 import { listenError } from './serving/listenError';
 import { ModelServer, type ModelTrafficOptions } from './serving/modelServer';
+import { exposureWarning, reachableUrls } from './serving/reachableUrls';
 import { hashApiKey, isLoopback } from './serving/requestGuard';
+import type { ServableVersion } from './serving/modelSource';
 import type { ServedVersion } from './serving/servedVersion';
 import { ServingTelemetry } from './serving/servingTelemetry';
 import type { TrafficMonitor } from './traffic/trafficMonitor';
@@ -23,7 +26,8 @@ export interface ServingSessionOptions {
   port: number;
   /** NAME or NAME:V; empty means every model's default versions (production, else latest). */
   models: string[];
-  /** Extra keys accepted besides those stored in the library. */
+  /** Keys always accepted (and then required, even on loopback). Keys stored in the library (`slipway keys`)
+   * apply only when bound beyond loopback. */
   apiKeys: string[];
   allowedHosts: string[];
   corsOrigins: string[];
@@ -32,6 +36,10 @@ export interface ServingSessionOptions {
   payloadLog?: DataPlaneOptions['payloadLog'];
   /** Settings for this run only, on top of the stored ones. */
   overrides?: (settings: ServingSettings) => ServingSettings;
+  /** Every served model's fallback for this run only, instead of the stored one. */
+  fallback?: Fallback;
+  /** Requests per second per caller (API key, else client address), 429 beyond; null or absent: no quota. */
+  callerQuota?: CallerQuotaOptions | null;
   log?: (line: string) => void;
   onRequest?: DataPlaneOptions['onRequest'];
   /** Live drift against each version's reference dataset (sample rate, window); null turns it off. */
@@ -46,9 +54,10 @@ export interface ServingSession {
   url: string;
   server: ModelServer;
   versions: ServedVersion[];
-  /** Reachable URLs when bound beyond loopback. */
+  /** Where the endpoint is reachable when bound beyond loopback (the machine's network addresses, then its
+   * loopback URL); empty on loopback. */
   exposedUrls: string[];
-  /** Clients must send an API key: one was given, or the library holds some (`slipway keys`). */
+  /** Clients must send an API key: one was given, or the bind is beyond loopback (stored keys apply). */
   apiKeyRequired: boolean;
   /** Live drift monitors of the served versions that have a reference dataset (null when turned off). */
   liveDrift: LiveDriftRegistry | null;
@@ -61,7 +70,9 @@ export interface ServingSession {
 
 export async function startServing(engine: Engine, options: ServingSessionOptions): Promise<ServingSession> {
   const exposed = !isLoopback(options.host);
-  const keyHashes = [...options.apiKeys.map(hashApiKey), ...engine.apiKeys.hashes()];
+  // Stored keys guard an exposed endpoint; on loopback only a key given for this run is asked for, so creating a
+  // key for LAN use does not lock local clients out.
+  const keyHashes = [...options.apiKeys.map(hashApiKey), ...(exposed ? engine.apiKeys.hashes() : [])];
   if (exposed && keyHashes.length === 0) {
     throw new UserError(
       'bad-input',
@@ -69,7 +80,7 @@ export async function startServing(engine: Engine, options: ServingSessionOption
         'pass --api-key KEY or create one with `slipway keys create NAME`',
     );
   }
-  const source = new LibraryModelSource(engine.library, engine.servingConfig, options.overrides);
+  const source = new LibraryModelSource(engine.library, engine.servingConfig, options.overrides, options.fallback);
   const telemetry = new ServingTelemetry();
   const liveDrift =
     options.liveDrift === null
@@ -90,8 +101,12 @@ export async function startServing(engine: Engine, options: ServingSessionOption
     if (ref.version !== undefined) versions.push(ref.version);
     byModel.set(ref.name, versions);
   }
-  // Resolve every name before loading anything, so a typo fails fast with the library's message.
-  for (const [name, versions] of byModel) source.resolve(name, versions);
+  // Resolve every name (and check the run's fallback against it) before loading anything, so a typo fails fast
+  // with the library's message.
+  for (const [name, versions] of byModel) {
+    const served = source.resolve(name, versions);
+    if (options.fallback) checkSessionFallback(engine, name, options.fallback, served);
+  }
   const loaded = (await Promise.all([...byModel].map(([name, versions]) => server.load(name, versions)))).flat();
 
   const dataPlane = await DataPlane.start(server, {
@@ -106,16 +121,19 @@ export async function startServing(engine: Engine, options: ServingSessionOption
     serverVersion: APP_VERSION,
     log: options.log,
     onRequest: options.onRequest,
+    callerQuota: options.callerQuota,
   }).catch(async (error: unknown) => {
     await server.drain();
     liveDrift?.close();
     throw listenError(error, options.host, options.port);
   });
+  const exposedUrls = exposed ? reachableUrls(options.host, dataPlane.port) : [];
+  if (exposed) options.log?.(`slipway: ${exposureWarning(options.host, exposedUrls)}`);
   return {
     url: dataPlane.url,
     server,
     versions: loaded,
-    exposedUrls: exposed ? reachableUrls(options.host, dataPlane.port) : [],
+    exposedUrls,
     apiKeyRequired: keyHashes.length > 0,
     liveDrift,
     router: server.router,
@@ -140,10 +158,14 @@ export function referenceSource(engine: Engine): LiveDriftReferenceSource {
   };
 }
 
-function reachableUrls(host: string, port: number): string[] {
-  if (host !== '0.0.0.0' && host !== '::') return [`http://${host.includes(':') ? `[${host}]` : host}:${port}`];
-  return Object.values(networkInterfaces())
-    .flat()
-    .filter((i) => i && !i.internal && (host === '::' || i.family === 'IPv4'))
-    .map((i) => `http://${i!.family === 'IPv6' ? `[${i!.address}]` : i!.address}:${port}`);
+/** The run's fallback must be able to answer for `model`: a version it has, or outputs its served versions have. */
+function checkSessionFallback(engine: Engine, model: string, fallback: Fallback, served: ServableVersion[]): void {
+  const versions = engine.library.versionsOf(model).map((v) => v.version);
+  const outputs = served.filter((v) => !v.fallbackOnly).flatMap((v) => v.signature.outputs.map((o) => o.name));
+  try {
+    checkFallback(fallback, versions, [...new Set(outputs)]);
+  } catch (error) {
+    if (error instanceof UserError) throw new UserError(error.code, `${model}: ${error.message}`);
+    throw error;
+  }
 }

@@ -11,3 +11,5 @@ export * from './comparison';
 export * from './drift';
 export * from './rollout';
 export * from './bundle';
+export * from './desktopBridge';
+export * from './cliOutput';

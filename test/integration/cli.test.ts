@@ -1,13 +1,29 @@
 // The `slipway` command as users run it (the built bin/slipway.js): outputs, --json shapes, exit codes, and a
 // single actionable stderr line for every bad input.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ImportResult, ModelSummary, ModelVersion, ProviderStatus, RunResult } from '../../src-shared/contract';
+import { z } from 'zod';
+import {
+  CliErrorSchema,
+  FileInspectionSchema,
+  ImportResultSchema,
+  LibraryInfoSchema,
+  ModelSummarySchema,
+  ModelVersionSchema,
+  ProviderStatusSchema,
+  RemoveResultSchema,
+  RunResultSchema,
+} from '../../src-shared/contract';
+import { Engine } from '../../src-main/engine/engine';
+import { encodeOnnxModel } from '../../src-main/engine/onnx/encodeOnnxModel';
 import { data, model } from '../helpers/paths';
 import { runCli, runCliJson } from '../helpers/runCli';
 import { tempDir } from '../helpers/tempDir';
+
+const ModelListSchema = z.array(ModelSummarySchema);
+const ProviderListSchema = z.array(ProviderStatusSchema);
 
 /** A home with the demo library (seeded on first open). */
 let home: string;
@@ -19,7 +35,7 @@ beforeAll(async () => {
 });
 
 const cli = (...args: string[]) => runCli([...args, '--home', home]);
-const json = <T>(...args: string[]) => runCliJson<T>([...args, '--home', home]);
+const json = <S extends z.ZodType>(schema: S, ...args: string[]) => runCliJson(schema, [...args, '--home', home]);
 
 async function fails(args: string[], code: number, message: RegExp, where = home) {
   const result = await runCli([...args, '--home', where]);
@@ -39,7 +55,7 @@ describe('slipway models', () => {
     expect(table.stdout).toMatch(
       /digits-mlp\s+1\s+production\s+10\.8 KB\s+pixels float32 \[batch, 64\]\s+logits, probabilities/,
     );
-    const list = await json<ModelSummary[]>('models', 'list');
+    const list = await json(ModelListSchema, 'models', 'list');
     expect(list.map((m) => m.name).sort()).toEqual(
       ['cancer-logreg', 'digits-mlp', 'multi-dtype', 'slow-matmul', 'squeezenet1_1', 'text-classifier'].sort(),
     );
@@ -48,7 +64,7 @@ describe('slipway models', () => {
 
   it('imports a file, then says the same bytes are already there', async () => {
     const h = tempDir();
-    const first = await runCliJson<ImportResult>([
+    const first = await runCliJson(ImportResultSchema, [
       'models',
       'import',
       model('cancer-logreg-v2.onnx'),
@@ -72,13 +88,9 @@ describe('slipway models', () => {
     expect(text.stdout).toContain('IR 8, opset ai.onnx 17');
     expect(text.stdout).toContain('  input_ids int64 [batch, sequence]');
     expect(text.stdout).toMatch(/ops \(\d+ nodes\): .*MatMul/);
-    const version = await json<ModelVersion>('models', 'inspect', 'digits-mlp:1');
+    const version = await json(ModelVersionSchema, 'models', 'inspect', 'digits-mlp:1');
     expect(version.inspection).toMatchObject({ irVersion: 7, producerName: 'slipway-fixtures', parameterCount: 2410 });
-    const file = await runCliJson<{ file: string; inspection: ModelVersion['inspection'] }>([
-      'models',
-      'inspect',
-      model('multi-dtype.onnx'),
-    ]);
+    const file = await runCliJson(FileInspectionSchema, ['models', 'inspect', model('multi-dtype.onnx')]);
     expect(file.inspection.inputs.map((i) => `${i.name}:${i.elementType}`)).toEqual([
       'x:float32',
       'scale:float64',
@@ -92,14 +104,21 @@ describe('slipway models', () => {
     expect((await runCli(['models', 'stage', 'd:1', 'production', '--home', h])).stdout).toBe(
       'd:1 is now production\n',
     );
-    expect((await runCliJson<ModelVersion>(['models', 'notes', 'd:1', 'first cut', '--home', h])).notes).toBe(
+    expect((await runCliJson(ModelVersionSchema, ['models', 'notes', 'd:1', 'first cut', '--home', h])).notes).toBe(
       'first cut',
     );
+    const staged = await runCliJson(ModelVersionSchema, ['models', 'stage', 'd:1', 'staging', '--home', h]);
+    expect(staged).toMatchObject({ model: 'd', version: 1, stage: 'staging', notes: 'first cut' });
     // The demo library's digits-mlp:1 has the same bytes, so the file stays.
     expect((await runCli(['models', 'remove', 'd:1', '--home', h])).stdout).toBe(
       'removed d:1 (its file stays: another version has the same bytes)\n',
     );
-    expect((await runCliJson<ModelSummary[]>(['models', 'list', '--home', h])).map((m) => m.name)).not.toContain('d');
+    expect((await runCliJson(ModelListSchema, ['models', 'list', '--home', h])).map((m) => m.name)).not.toContain('d');
+    // The last version with these bytes takes its file with it.
+    const removed = await runCliJson(RemoveResultSchema, ['models', 'remove', 'digits-mlp:1', '--home', h]);
+    expect(removed).toMatchObject({ removed: { model: 'digits-mlp', version: 1, stage: 'production' } });
+    expect(removed.fileRemoved).toBe(true);
+    expect(existsSync(join(h, 'models', `${removed.removed.sha256}.onnx`))).toBe(false);
   });
 
   describe('bad input: one clear line on stderr and a non-zero exit', () => {
@@ -110,6 +129,22 @@ describe('slipway models', () => {
     const cut = join(dir, 'cut.onnx');
     copyFileSync(model('digits-mlp-v2.onnx'), cut);
     writeFileSync(cut, readFileSync(cut).subarray(0, 20_000));
+    // Its one initializer lives in a side file, as onnx.save(..., save_as_external_data=True) writes it.
+    const external = join(dir, 'external.onnx');
+    writeFileSync(
+      external,
+      encodeOnnxModel({
+        graph: {
+          nodes: [{ opType: 'Add', inputs: ['x', 'w'], outputs: ['y'] }],
+          inputs: [{ name: 'x', elementType: 'float32', shape: [4] }],
+          outputs: [{ name: 'y', elementType: 'float32', shape: [4] }],
+          initializers: [
+            { name: 'w', elementType: 'float32', dims: [4], externalData: { location: 'weights.bin', length: 16 } },
+          ],
+        },
+      }),
+    );
+    writeFileSync(join(dir, 'weights.bin'), Buffer.alloc(16));
 
     it.each([
       [['models', 'import', join(dir, 'missing.onnx')], 1, /No file at .*missing\.onnx/],
@@ -117,6 +152,11 @@ describe('slipway models', () => {
       [['models', 'import', join(dir, 'notes.onnx')], 1, /looks like a text file/],
       [['models', 'import', join(dir, 'folder.onnx')], 1, /is a directory/],
       [['models', 'import', cut], 1, /truncated/],
+      [
+        ['models', 'import', external],
+        1,
+        /external\.onnx keeps its weights in external data \('weights\.bin'\); Slipway imports self-contained models only\. Re-save it as one file/,
+      ],
       [['models', 'import', model('digits-mlp-v1.onnx'), '--name', 'bad name'], 1, /invalid model name 'bad name'/],
       [['models', 'import', model('digits-mlp-v1.onnx'), '--version', 'two'], 1, /invalid version 'two'/],
       [['models', 'inspect', 'nosuch'], 1, /no model named 'nosuch'; the library has: cancer-logreg, digits-mlp/],
@@ -131,10 +171,37 @@ describe('slipway models', () => {
       await fails([...args], code, message);
     });
 
-    it('wrong usage exits 2 with help', async () => {
-      const result = await cli('models', 'frobnicate');
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/unknown command 'frobnicate'/);
+    // Commander's own errors: exit 2, one line naming the --help to read, and the JSON error under --json.
+    describe.each([
+      [['frobnicate'], "unknown command 'frobnicate'", 'slipway'],
+      [['models', 'frobnicate'], "unknown command 'frobnicate'", 'slipway models'],
+      [['models', 'list', '--frob'], "unknown option '--frob'", 'slipway models list'],
+      [['run'], "missing required argument 'ref'", 'slipway run'],
+    ] as const)('the command line %j', (args, what, command) => {
+      const expected = `${what} (run ${command} --help for usage)`;
+
+      it('exits 2 with one line', async () => {
+        const result = await runCli([...args, '--home', home]);
+        expect(result).toEqual({ code: 2, stdout: '', stderr: `slipway: error: ${expected}\n` });
+      });
+
+      it('exits 2 with the JSON error under --json', async () => {
+        const result = await runCli([...args, '--json', '--home', home]);
+        expect(result.code).toBe(2);
+        expect(result.stdout).toBe('');
+        expect(result.stderr.trim().split('\n')).toHaveLength(1);
+        expect(CliErrorSchema.parse(JSON.parse(result.stderr))).toEqual({
+          error: { code: 'usage', message: expected },
+        });
+      });
+    });
+
+    it('a misspelt option gets the suggestion on the same line', async () => {
+      await fails(
+        ['models', 'list', '--jsn'],
+        2,
+        /^slipway: error: unknown option '--jsn'; did you mean --json\? \(run/,
+      );
     });
 
     it('a library from a newer Slipway exits 4 and is left alone', async () => {
@@ -149,7 +216,7 @@ describe('slipway models', () => {
     it('errors are JSON on stderr with --json', async () => {
       const result = await runCli(['models', 'inspect', 'nosuch', '--json', '--home', home]);
       expect(result.code).toBe(1);
-      expect(JSON.parse(result.stderr)).toEqual({
+      expect(CliErrorSchema.parse(JSON.parse(result.stderr))).toEqual({
         error: { code: 'not-found', message: expect.stringMatching(/^no model named 'nosuch'/) },
       });
     });
@@ -167,8 +234,23 @@ describe('slipway run', () => {
     expect(result.stdout).toMatch(/time: [\d.]+ (µs|ms) for 1 run, session\.run/);
   });
 
+  it("defaults to the app's default provider (Settings, as Try it does); --ep overrides it", async () => {
+    const h = tempDir();
+    const engine = Engine.open({ home: h, resourcesDir: null });
+    try {
+      engine.library.importModel(model('digits-mlp-v1.onnx'), { name: 'd' });
+      engine.settings.update({ defaultProvider: 'cpu' });
+    } finally {
+      await engine.close();
+    }
+    const run = (...extra: string[]) => runCliJson(RunResultSchema, ['run', 'd', '--zeros', ...extra, '--home', h]);
+    expect((await run()).provider).toEqual({ requested: 'cpu', actual: 'cpu', reason: 'cpu requested' });
+    expect((await run('--ep', 'auto')).provider).toMatchObject({ requested: 'auto', actual: 'cpu' });
+  });
+
   it('binds symbolic dims and repeats for timing', async () => {
-    const r = await json<RunResult>(
+    const r = await json(
+      RunResultSchema,
       'run',
       'text-classifier',
       '--zeros',
@@ -195,7 +277,15 @@ describe('slipway run', () => {
       .split('\n')
       .slice(0, 4)
       .map((l) => (JSON.parse(l) as { inputs: { x: number[]; scale: number[]; flags: boolean[] } }).inputs);
-    const r = await json<RunResult>('run', 'multi-dtype', '--input', data('multi_dtype_samples.jsonl'), '--batch', '4');
+    const r = await json(
+      RunResultSchema,
+      'run',
+      'multi-dtype',
+      '--input',
+      data('multi_dtype_samples.jsonl'),
+      '--batch',
+      '4',
+    );
     const out = Object.fromEntries(r.outputs.map((o) => [o.name, o.data])) as {
       y: number[][];
       count: number[];
@@ -219,7 +309,7 @@ describe('slipway run', () => {
     };
     const file = join(dir, 'request.json');
     writeFileSync(file, JSON.stringify({ inputs: { features: [row.inputs.features] } }));
-    const r = await json<RunResult>('run', 'cancer-logreg:1', '--input', file, '--output', 'label');
+    const r = await json(RunResultSchema, 'run', 'cancer-logreg:1', '--input', file, '--output', 'label');
     expect(r.outputs).toEqual([{ name: 'label', elementType: 'int64', shape: [1], data: [expect.any(Number)] }]);
   });
 
@@ -309,7 +399,7 @@ describe('slipway run', () => {
     });
 
     it('a provider that cannot start here exits 3 with its reason', async () => {
-      const providers = await runCliJson<ProviderStatus[]>(['providers']);
+      const providers = await runCliJson(ProviderListSchema, ['providers']);
       const broken = providers.find((p) => !p.available);
       if (!broken) return; // every provider works here
       await fails(
@@ -323,7 +413,7 @@ describe('slipway run', () => {
 
 describe('slipway providers and info', () => {
   it('lists every provider with whether it works and why not', async () => {
-    const statuses = await runCliJson<ProviderStatus[]>(['providers']);
+    const statuses = await runCliJson(ProviderListSchema, ['providers']);
     expect(statuses[0]).toMatchObject({ name: 'cpu', available: true, bundled: true, kind: 'cpu' });
     for (const s of statuses) if (!s.available) expect(s.reason).toBeTruthy();
     const table = await runCli(['providers']);
@@ -331,14 +421,14 @@ describe('slipway providers and info', () => {
   });
 
   it('info tells where the library is and what is in it', async () => {
-    const info = await json<{ home: string; models: number; versions: number; providers: ProviderStatus[] }>('info');
+    const info = await json(LibraryInfoSchema, 'info');
     expect(info).toMatchObject({ home, models: 6, versions: 8 });
     expect(info.providers.some((p) => p.name === 'cpu' && p.available)).toBe(true);
   });
 
   it('--home may come before the command, and SLIPWAY_HOME works', async () => {
-    const before = await runCliJson<ModelSummary[]>(['--home', home, 'models', 'list']);
-    const env = await runCliJson<ModelSummary[]>(['models', 'list'], { SLIPWAY_HOME: home });
+    const before = await runCliJson(ModelListSchema, ['--home', home, 'models', 'list']);
+    const env = await runCliJson(ModelListSchema, ['models', 'list'], { SLIPWAY_HOME: home });
     expect(env).toEqual(before);
   });
 });

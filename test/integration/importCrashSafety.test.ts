@@ -4,7 +4,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ROOT, model } from '../helpers/paths';
+import { Engine } from '../../src-main/engine/engine';
 import { openLibrary } from '../helpers/openLibrary';
+import { runCliJson } from '../helpers/runCli';
+import { LibraryInfoSchema } from '../../src-shared/contract';
 import { tempDir } from '../helpers/tempDir';
 
 interface ChildResult {
@@ -40,23 +43,45 @@ describe('an import killed part-way', () => {
       // The crash really left something on disk for the sweep to deal with.
       expect(readdirSync(`${home}/models`).length).toBe(1);
 
-      const l = openLibrary(home);
+      // Reopen the way the app and the CLI do: Engine.open must sweep what the crash left.
+      const engine = Engine.open({ home, resourcesDir: null });
       try {
-        const swept = l.library.sweepOrphans();
-        expect(swept).toHaveLength(1);
-        expect(swept[0]).toMatch(phase === 'copying' ? /^\.tmp-\d+-[0-9a-f]+\.onnx$/ : /^[0-9a-f]{64}\.onnx$/);
-        expect(l.library.list()).toEqual([]);
+        expect(engine.sweptOrphans).toHaveLength(1);
+        expect(engine.sweptOrphans[0]).toMatch(
+          phase === 'copying' ? /^\.tmp-\d+-[0-9a-f]+\.onnx$/ : /^[0-9a-f]{64}\.onnx$/,
+        );
         expect(readdirSync(`${home}/models`)).toEqual([]);
-        expect(l.db.pragma('integrity_check', { simple: true })).toBe('ok');
-        const { created, version } = l.library.importModel(BIG, { name: 'squeeze' });
+        expect(engine.library.list()).toEqual([]);
+        const { created, version } = engine.library.importModel(BIG, { name: 'squeeze' });
         expect(created).toBe(true);
         expect(version.version).toBe(1);
-        expect(existsSync(l.library.filePath(version))).toBe(true);
+        expect(existsSync(engine.library.filePath(version))).toBe(true);
+      } finally {
+        await engine.close();
+      }
+      const l = openLibrary(home);
+      try {
+        expect(l.db.pragma('integrity_check', { simple: true })).toBe('ok');
       } finally {
         l.db.close();
       }
     });
   }
+
+  it('`slipway info --json` reports the orphan it swept, and the file is gone from disk', async () => {
+    const home = tempDir();
+    // A library with one version already, so the CLI's first open does not add the demo models.
+    const l = openLibrary(home);
+    const kept = `${l.library.importModel(model('cancer-logreg-v1.onnx'), { name: 'cancer' }).version.sha256}.onnx`;
+    l.db.close();
+    const crashed = await importInChild(home, BIG, 'squeeze', 'committing');
+    expect(crashed.signal).toBe('SIGKILL');
+    const orphan = readdirSync(`${home}/models`).find((name) => name !== kept);
+    expect(orphan).toMatch(/^[0-9a-f]{64}\.onnx$/);
+    const info = await runCliJson(LibraryInfoSchema, ['info', '--home', home]);
+    expect(info).toMatchObject({ home, models: 1, versions: 1, demoImported: [], sweptOrphans: [orphan] });
+    expect(readdirSync(`${home}/models`)).toEqual([kept]);
+  });
 });
 
 describe('two processes importing the same file at the same moment', () => {

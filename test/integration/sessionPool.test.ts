@@ -8,6 +8,7 @@ import { toOrtTensor, fromOrtTensor } from '../../src-main/engine/runtime/ortTen
 import { probeProviders } from '../../src-main/engine/runtime/providerProbe';
 import { UserError } from '../../src-main/engine/userError';
 import type { WireTensor } from '../../src-main/engine/runtime/wireTensor';
+import type { ProviderStatus } from '../../src-shared/contract';
 import { model } from '../helpers/paths';
 
 const pools: SessionPool[] = [];
@@ -146,6 +147,31 @@ describe('provider choice', () => {
       const webgpu = statuses.find((s) => s.name === 'webgpu');
       if (webgpu && !webgpu.available) expect(pool.decision.reason).toContain(webgpu.reason!);
     }
+  });
+
+  it("auto falls back to cpu when the GPU it picked fails to start, and records webgpu's failure", async () => {
+    // Claim webgpu works, as a probe on a machine with an adapter would: auto then tries it first for this
+    // 4.2 MB model. Where there is no adapter (this CPU-only machine), the session itself must fail to start on
+    // webgpu and the pool must come up on cpu, saying so.
+    const claimed: ProviderStatus[] = [
+      { name: 'cpu', kind: 'cpu', bundled: true, available: true, probeMs: 0 },
+      { name: 'webgpu', kind: 'gpu', bundled: true, available: true, probeMs: 0 },
+    ];
+    const pool = await openPool({ modelPath: model('slow-matmul.onnx'), provider: 'auto', providerStatuses: claimed });
+    const webgpu = (await probeProviders()).find((s) => s.name === 'webgpu');
+    if (webgpu?.available) {
+      expect(pool.decision).toMatchObject({ requested: 'auto', actual: 'webgpu' });
+      return;
+    }
+    expect(pool.decision).toMatchObject({ requested: 'auto', actual: 'cpu' });
+    expect(pool.decision.reason).toMatch(
+      /^auto: 4\.\d+ MB of weights, large enough for the GPU \(webgpu\); webgpu could not start \(.*\w.*\), so it runs on cpu$/,
+    );
+    // The reason is webgpu's own, the same one the probe gives.
+    if (webgpu?.reason) expect(pool.decision.reason).toContain(webgpu.reason.slice(0, 40));
+    const { tensors } = makeSyntheticInputs(pool.signature.inputs, { fill: 'random', seed: 1, dims: {} });
+    const result = await pool.run(tensors);
+    expect(result.outputs.length).toBeGreaterThan(0);
   });
 
   it('an explicit provider that cannot start fails with the provider reason', async () => {

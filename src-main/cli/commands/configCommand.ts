@@ -2,6 +2,7 @@
 // per version (defaults derived from the model, overrides stored) and the model's safe-mode fallback.
 import type { Command } from 'commander';
 import type { Fallback, ServingSettings } from '../../../src-shared/contract';
+import { checkFallback } from '../../engine/library/checkFallback';
 import { parseModelRef } from '../../engine/library/modelName';
 import { UserError } from '../../engine/userError';
 import { collect } from '../optionParsers';
@@ -90,21 +91,4 @@ function splitAssignment(text: string): [string, string] {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UserError('bad-input', `invalid --set '${text}': expected key=value, e.g. instances=2`);
   return [text.slice(0, eq), text.slice(eq + 1)];
-}
-
-function checkFallback(fallback: Fallback, versions: number[], outputs: string[]): void {
-  if (fallback.kind === 'version' && !versions.includes(fallback.version)) {
-    throw new UserError(
-      'bad-input',
-      `fallback version ${fallback.version} does not exist; versions are ${versions.join(', ')}`,
-    );
-  }
-  if (fallback.kind === 'constant') {
-    const unknown = Object.keys(fallback.outputs).filter((o) => !outputs.includes(o));
-    if (unknown.length > 0)
-      throw new UserError(
-        'bad-input',
-        `fallback names unknown outputs ${unknown.join(', ')}; outputs are ${outputs.join(', ')}`,
-      );
-  }
 }

@@ -2,23 +2,12 @@
 // until the desktop app takes over.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import type { ProviderStatus } from '../../../src-shared/contract';
+import type { LibraryInfo } from '../../../src-shared/contract';
 import { APP_VERSION } from '../../engine/appVersion';
 import { DATABASE_FILE } from '../../engine/store/openDatabase';
 import type { RunAction } from '../runAction';
 import { renderProviders } from './providersCommand';
 import { withEngine } from '../withEngine';
-
-interface Info {
-  slipway: string;
-  home: string;
-  database: string;
-  models: number;
-  versions: number;
-  demoImported: string[];
-  sweptOrphans: string[];
-  providers: ProviderStatus[];
-}
 
 export function registerInfoCommand(program: Command, act: RunAction): void {
   program
@@ -28,7 +17,7 @@ export function registerInfoCommand(program: Command, act: RunAction): void {
       return act(this, (out, opts) =>
         withEngine(opts, out, async (engine) => {
           const models = engine.library.list();
-          const info: Info = {
+          const info: LibraryInfo = {
             slipway: APP_VERSION,
             home: engine.home,
             database: join(engine.home, DATABASE_FILE),

@@ -1,11 +1,15 @@
-// `slipway keys create|list|revoke`: API keys for serving beyond loopback.
+// `slipway keys create|list|revoke`: API keys for serving beyond loopback (a loopback serve ignores them).
 import type { Command } from 'commander';
 import { table } from '../output';
 import { withEngine } from '../withEngine';
 import type { RunAction } from '../runAction';
 
 export function registerKeysCommand(program: Command, act: RunAction): void {
-  const keys = program.command('keys').description('API keys the endpoint accepts when served beyond loopback');
+  const keys = program
+    .command('keys')
+    .description(
+      'API keys `slipway serve` requires when bound beyond loopback (on loopback it asks only for an --api-key given to it)',
+    );
   keys
     .command('create')
     .description('create a key; it is printed once and only its hash is stored')

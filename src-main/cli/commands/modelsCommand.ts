@@ -1,7 +1,7 @@
 // `slipway models import|list|inspect|remove|stage|notes`.
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ModelInspection, ModelVersion } from '../../../src-shared/contract';
+import type { FileInspection, ModelInspection, ModelVersion } from '../../../src-shared/contract';
 import { formatShape } from '../../../src-shared/shapes';
 import { formatBytes, formatCount } from '../../../src-shared/units';
 import { parseModelRef, parseVersion, type ModelRef } from '../../engine/library/modelName';
@@ -81,7 +81,8 @@ export function registerModelsCommand(program: Command, act: RunAction): void {
       return act(this, async (out, opts) => {
         if (looksLikePath(ref)) {
           const inspection = inspectModelFile(ref);
-          out.result({ file: ref, inspection }, (r) => renderInspection(r.inspection, `file ${r.file}`));
+          const result: FileInspection = { file: ref, inspection };
+          out.result(result, (r) => renderInspection(r.inspection, `file ${r.file}`));
           return;
         }
         await withEngine(opts, out, (engine) => {

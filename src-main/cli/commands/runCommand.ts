@@ -15,7 +15,7 @@ interface RunFlags {
   input?: string;
   random?: boolean;
   zeros?: boolean;
-  ep: string;
+  ep?: string;
   dim: Record<string, number>;
   seed: number;
   batch: number;
@@ -35,7 +35,10 @@ export function registerRunCommand(program: Command, act: RunAction): void {
     .option('--input <file>', 'inputs: a .json request, or a .jsonl file of samples (rows stacked into a batch)')
     .option('--random', 'seeded random inputs from the signature')
     .option('--zeros', 'all-zero inputs from the signature')
-    .option('--ep <provider>', 'execution provider: auto, cpu, webgpu, cuda, ...', 'auto')
+    .option(
+      '--ep <provider>',
+      "execution provider: auto, cpu, webgpu, cuda, ... (default: the app's default provider setting, auto unless changed)",
+    )
     .option('--dim <name=size>', 'size of a symbolic dim, e.g. --dim batch=8 (repeatable)', collectDim, {})
     .option('--seed <n>', 'seed for --random', integerOption('--seed', 0), 0)
     .option('--batch <n>', 'rows of a .jsonl --input to stack', integerOption('--batch', 1), 1)
@@ -48,15 +51,16 @@ export function registerRunCommand(program: Command, act: RunAction): void {
         const flags = this.opts<RunFlags>();
         const sources = [flags.input !== undefined, !!flags.random, !!flags.zeros].filter(Boolean).length;
         if (sources !== 1) throw new UserError('bad-input', 'give exactly one of --input FILE, --random or --zeros');
-        const provider = ProviderChoiceSchema.safeParse(flags.ep);
-        if (!provider.success)
+        const provider = flags.ep === undefined ? undefined : ProviderChoiceSchema.safeParse(flags.ep);
+        if (provider && !provider.success)
           throw new UserError('bad-input', `invalid --ep '${flags.ep}': expected auto, cpu, webgpu, cuda, ...`);
         const inputs: RunInputs = flags.input
           ? { kind: 'values', values: readRunInput(flags.input, flags.batch) }
           : { kind: 'synthetic', fill: flags.random ? 'random' : 'zeros', seed: flags.seed };
         await withEngine(opts, out, async (engine) => {
+          // Without --ep, the provider the app's Try it uses (Settings → default provider), so both agree.
           const result = await engine.runner.run(parseModelRef(ref), inputs, {
-            provider: provider.data,
+            provider: provider?.data ?? engine.settings.get().defaultProvider,
             dims: flags.dim,
             outputs: flags.output,
             repeat: flags.repeat,

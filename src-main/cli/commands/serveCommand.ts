@@ -2,8 +2,10 @@
 // drain in-flight requests before exiting.
 import { untilStopSignal } from '../../engine/untilStopSignal';
 import type { Command } from 'commander';
-import type { ServingSettings } from '../../../src-shared/contract';
+import type { Fallback, ServingSettings } from '../../../src-shared/contract';
 import { ProviderChoiceSchema } from '../../../src-shared/contract';
+import { parseFallback } from '../../engine/library/servingConfig';
+import type { CallerQuotaOptions } from '../../engine/serving/callerQuota';
 import type { ServedVersion } from '../../engine/serving/servedVersion';
 import { startServing } from '../../engine/servingSession';
 import { RolloutService } from '../../engine/traffic/rollout/rolloutService';
@@ -35,6 +37,12 @@ interface ServeFlags {
   cacheMb?: number;
   maxQueue?: number;
   timeoutMs?: number;
+  preferredBatch?: number[];
+  priorityLevels?: number;
+  defaultPriority?: number;
+  fallback?: Fallback;
+  rateLimit?: number;
+  rateBurst?: number;
   driftSample: number;
   driftWindow?: number;
 }
@@ -51,7 +59,7 @@ export function registerServeCommand(program: Command, act: RunAction): void {
     )
     .option(
       '--api-key <key>',
-      'accept this key (repeatable; keys from `slipway keys create` are accepted too)',
+      'accept and require this key, even on loopback (repeatable); beyond loopback, keys from `slipway keys create` are accepted too',
       collect,
       [],
     )
@@ -85,6 +93,28 @@ export function registerServeCommand(program: Command, act: RunAction): void {
     .option('--cache-mb <n>', 'turn the response cache on with this many MB', integerOption('--cache-mb', 0, 1_000_000))
     .option('--max-queue <n>', 'requests waiting per version before 503', integerOption('--max-queue', 1, 1_000_000))
     .option(
+      '--preferred-batch <list>',
+      'dynamic batching: batch sizes to prefer, comma-separated (e.g. 4,8)',
+      batchSizeList('--preferred-batch'),
+    )
+    .option('--priority-levels <n>', 'priority levels 1 (highest)..n', integerOption('--priority-levels', 1, 16))
+    .option('--default-priority <n>', 'priority of requests that name none', integerOption('--default-priority', 1, 16))
+    .option(
+      '--fallback <spec>',
+      'safe mode for every served model: none, version:N, or constant:{"<output>":{"shape":[..],"data":[..]}}',
+      parseFallback,
+    )
+    .option(
+      '--rate-limit <req/s>',
+      'per-caller quota (its API key, else its address): requests per second, 429 beyond (default: none)',
+      positiveNumber('--rate-limit'),
+    )
+    .option(
+      '--rate-burst <n>',
+      'per-caller quota: requests a caller may send at once (default: the rate)',
+      integerOption('--rate-burst', 1, 1_000_000),
+    )
+    .option(
       '--drift-sample <fraction>',
       "live drift: share of served rows sampled and compared with each version's reference dataset (0: off)",
       fraction('--drift-sample'),
@@ -116,6 +146,8 @@ export function registerServeCommand(program: Command, act: RunAction): void {
               ? { sampleRate: flags.logSample, redact: flags.redact?.split(',') ?? [] }
               : null,
             overrides: settingsOverrides(flags),
+            fallback: flags.fallback,
+            callerQuota: callerQuota(flags),
             liveDrift:
               flags.driftSample > 0
                 ? { sampleRate: flags.driftSample, ...(flags.driftWindow ? { windowSeconds: flags.driftWindow } : {}) }
@@ -128,7 +160,7 @@ export function registerServeCommand(program: Command, act: RunAction): void {
             onDecision: (d, r) => process.stderr.write(`slipway: rollout of ${r.model}: ${renderDecisionLine(d)}\n`),
           });
           rollouts.attach(session.server);
-          reportReady(out, session.url, session.versions, session.exposedUrls);
+          reportReady(out, session.url, session.versions, session.exposedUrls, flags);
           await untilStopSignal();
           if (!out.json) process.stderr.write('slipway: draining in-flight requests…\n');
           rollouts.close();
@@ -148,25 +180,61 @@ function settingsOverrides(flags: ServeFlags): (s: ServingSettings) => ServingSe
       throw new UserError('bad-input', `invalid --ep '${flags.ep}': expected auto, cpu, webgpu, cuda, ...`);
     provider = parsed.data;
   }
-  return (s) => ({
-    ...s,
-    instances: flags.instances ?? s.instances,
-    intraOpThreads: flags.threads ?? s.intraOpThreads,
-    provider: provider ?? s.provider,
-    dynamicBatching: {
-      ...s.dynamicBatching,
-      enabled: flags.batching === false ? false : s.dynamicBatching.enabled,
-      maxBatchSize: flags.maxBatch ?? s.dynamicBatching.maxBatchSize,
-      maxQueueDelayMicros: flags.batchDelayUs ?? s.dynamicBatching.maxQueueDelayMicros,
-    },
-    cache:
-      flags.cacheMb !== undefined ? { enabled: flags.cacheMb > 0, maxBytes: flags.cacheMb * 1024 * 1024 } : s.cache,
-    maxQueueLength: flags.maxQueue ?? s.maxQueueLength,
-    defaultTimeoutMicros: flags.timeoutMs !== undefined ? flags.timeoutMs * 1000 : s.defaultTimeoutMicros,
-  });
+  return (s) => {
+    const settings: ServingSettings = {
+      ...s,
+      instances: flags.instances ?? s.instances,
+      intraOpThreads: flags.threads ?? s.intraOpThreads,
+      provider: provider ?? s.provider,
+      dynamicBatching: {
+        ...s.dynamicBatching,
+        enabled: flags.batching === false ? false : s.dynamicBatching.enabled,
+        maxBatchSize: flags.maxBatch ?? s.dynamicBatching.maxBatchSize,
+        maxQueueDelayMicros: flags.batchDelayUs ?? s.dynamicBatching.maxQueueDelayMicros,
+        preferredBatchSizes: flags.preferredBatch ?? s.dynamicBatching.preferredBatchSizes,
+      },
+      cache:
+        flags.cacheMb !== undefined ? { enabled: flags.cacheMb > 0, maxBytes: flags.cacheMb * 1024 * 1024 } : s.cache,
+      maxQueueLength: flags.maxQueue ?? s.maxQueueLength,
+      defaultTimeoutMicros: flags.timeoutMs !== undefined ? flags.timeoutMs * 1000 : s.defaultTimeoutMicros,
+      priorityLevels: flags.priorityLevels ?? s.priorityLevels,
+      defaultPriority: flags.defaultPriority ?? s.defaultPriority,
+    };
+    checkCombined(flags, settings);
+    return settings;
+  };
 }
 
-function reportReady(out: Output, url: string, versions: ServedVersion[], exposed: string[]): void {
+/** Flags that are each in range can still disagree with each other or with a version's stored settings. */
+function checkCombined(flags: ServeFlags, s: ServingSettings): void {
+  const { maxBatchSize, preferredBatchSizes } = s.dynamicBatching;
+  const tooLarge = preferredBatchSizes.filter((n) => n > maxBatchSize);
+  if (flags.preferredBatch !== undefined && tooLarge.length > 0) {
+    throw new UserError(
+      'bad-input',
+      `invalid --preferred-batch: ${tooLarge.join(', ')} exceeds the largest batch (${maxBatchSize}); raise --max-batch or prefer smaller sizes`,
+    );
+  }
+  if (s.defaultPriority > s.priorityLevels) {
+    throw new UserError(
+      'bad-input',
+      flags.defaultPriority !== undefined
+        ? `invalid --default-priority ${s.defaultPriority}: expected 1..${s.priorityLevels} (the priority levels); raise --priority-levels`
+        : `invalid --priority-levels ${s.priorityLevels}: the default priority is ${s.defaultPriority}; lower it with --default-priority`,
+    );
+  }
+}
+
+function callerQuota(flags: ServeFlags): CallerQuotaOptions | null {
+  if (flags.rateLimit === undefined) {
+    if (flags.rateBurst !== undefined)
+      throw new UserError('bad-input', '--rate-burst needs --rate-limit <req/s>, the rate the burst refills at');
+    return null;
+  }
+  return { ratePerSecond: flags.rateLimit, ...(flags.rateBurst !== undefined ? { burst: flags.rateBurst } : {}) };
+}
+
+function reportReady(out: Output, url: string, versions: ServedVersion[], exposed: string[], flags: ServeFlags): void {
   const rows = versions.map((v) => ({
     model: v.model,
     version: v.version,
@@ -181,9 +249,13 @@ function reportReady(out: Output, url: string, versions: ServedVersion[], expose
     process.stdout.write(`${JSON.stringify({ event: 'ready', url, exposedUrls: exposed, versions: rows })}\n`);
     return;
   }
+  // The exposure warning itself was logged when the endpoint started (startServing), in every output mode.
   const lines = [`slipway: serving on ${url} (KServe V2 at /v2, Prometheus at /metrics)`];
-  for (const url2 of exposed)
-    lines.push(`slipway: warning: reachable from other machines at ${url2} (API key required)`);
+  if (flags.rateLimit !== undefined) {
+    lines.push(
+      `slipway: each caller may send ${flags.rateLimit} requests/s (bursts of ${flags.rateBurst ?? Math.max(1, flags.rateLimit)}); 429 beyond`,
+    );
+  }
   for (const r of rows) {
     lines.push(
       r.state === 'ready'
@@ -194,6 +266,30 @@ function reportReady(out: Output, url: string, versions: ServedVersion[], expose
   const ready = rows.filter((r) => r.state === 'ready').length;
   lines.push(`slipway: ready: ${ready} of ${rows.length} versions; Ctrl-C drains and stops`);
   process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+function positiveNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1_000_000)
+      throw new UserError('bad-input', `invalid ${flag} '${value}': expected a number > 0, at most 1000000`);
+    return n;
+  };
+}
+
+/** Comma-separated batch sizes, each 1..4096; sorted and without repeats. */
+function batchSizeList(flag: string): (value: string) => number[] {
+  return (value) => {
+    const parts = value.split(',').map((p) => p.trim());
+    const sizes = parts.map(Number);
+    if (parts.some((p) => !/^\d+$/.test(p)) || sizes.some((n) => n < 1 || n > 4096)) {
+      throw new UserError(
+        'bad-input',
+        `invalid ${flag} '${value}': expected batch sizes 1..4096, comma-separated (e.g. 4,8)`,
+      );
+    }
+    return [...new Set(sizes)].sort((a, b) => a - b);
+  };
 }
 
 function fraction(flag: string): (value: string) => number {

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { startEngineHost } from '../../engine/engineHost';
+import { untilStopSignal } from '../../engine/untilStopSignal';
 import { integerOption } from '../optionParsers';
 import type { RunAction } from '../runAction';
 
@@ -16,6 +17,8 @@ export function registerWebCommand(program: Command, act: RunAction): void {
       return act(this, async (out, opts) => {
         const flags = this.opts<{ port: number; open: boolean }>();
         const host = await startEngineHost({ home: opts.home, port: flags.port, webMode: true });
+        // Listening before the address is printed: whoever reads it may stop this process at once.
+        const stopSignal = untilStopSignal();
         const url = host.control.uiUrl;
         if (out.json) process.stdout.write(`${JSON.stringify({ event: 'ready', url, home: host.engine.home })}\n`);
         else
@@ -23,10 +26,7 @@ export function registerWebCommand(program: Command, act: RunAction): void {
             `Slipway is running in web mode: open ${url}\n(library: ${host.engine.home}; Ctrl-C stops)\n`,
           );
         if (flags.open) openBrowser(url);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        await stopSignal;
         await host.stop();
       });
     });

@@ -1,12 +1,13 @@
-// The control plane: loopback HTTP for the UI and local tools. Every /api/v1 call needs the per-launch token
-// (Authorization: Bearer, or ?token= for the event stream); Host and Origin must name this server, so a web
-// page elsewhere can neither call it nor rebind a name to it. Also serves the built UI under /ui/.
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+// The control plane: loopback HTTP for the UI and local tools. Every call outside /ui/ needs the per-launch
+// token (Authorization: Bearer; ?token= only on the event stream, which EventSource cannot give headers), and is
+// checked before the route is looked up, so a caller without it learns nothing, not even which endpoints exist.
+// Host and Origin must name this server, so a web page elsewhere can neither call it nor rebind a name to it.
+// Also serves the built UI under /ui/.
+import { rmSync } from 'node:fs';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { join } from 'node:path';
 import FindMyWay, { type HTTPVersion, type Instance as Router } from 'find-my-way';
 import { z } from 'zod';
 import {
@@ -35,6 +36,7 @@ import { EventHub } from './eventHub';
 import { JobManager } from './jobManager';
 import { LiveDriftFeedPublisher } from './liveDriftFeed';
 import { LiveMonitor } from './liveMonitor';
+import { receiveUpload, uploadFileName, UPLOADS_FOLDER } from './receiveUpload';
 import { ServingController } from './servingController';
 import { CONTENT_SECURITY_POLICY, StaticFiles } from './staticFiles';
 
@@ -57,6 +59,7 @@ type Handler = (
 ) => void;
 
 const MAX_JSON_BYTES = 1024 * 1024;
+const EVENTS_PATH = `${API_PREFIX}/events`;
 
 export class ControlServer {
   readonly token: string;
@@ -125,8 +128,9 @@ export class ControlServer {
   }
 
   static async start(options: ControlServerOptions): Promise<ControlServer> {
-    // Uploads a previous run left half-imported (one engine per home, so none of them is in progress).
-    rmSync(join(options.engine.home, 'uploads'), { recursive: true, force: true });
+    // Uploads a previous run left half-imported: none is in progress, since the engine host holds the home's
+    // lock (homeLock.ts) and only engine hosts upload.
+    rmSync(join(options.engine.home, UPLOADS_FOLDER), { recursive: true, force: true });
     const server = new ControlServer(options);
     await new Promise<void>((resolve, reject) => {
       server.http.once('error', reject);
@@ -239,7 +243,7 @@ export class ControlServer {
         (error: unknown) => sendError(res, error),
       );
     });
-    this.on('GET', `${API_PREFIX}/events`, (_req, res) => {
+    this.on('GET', EVENTS_PATH, (_req, res) => {
       this.events.attach(res, [
         EventHub.format('hello', { pid: process.pid, startedAt: this.startedAt }),
         EventHub.format('serving', this.serving.status()),
@@ -249,18 +253,9 @@ export class ControlServer {
 
   /** Streams an uploaded .onnx to a temp file under the home, then imports it as a job (web mode's file picker). */
   private async upload(req: IncomingMessage, query: URLSearchParams) {
-    const fileName = basename(query.get('fileName') ?? '');
-    if (!fileName) throw new ServingError(400, 'upload needs ?fileName=<name>.onnx so the model can be named');
-    // A folder of its own keeps the user's file name, which names the model and is recorded as its source.
-    const dir = join(this.options.engine.home, 'uploads', randomBytes(6).toString('hex'));
-    mkdirSync(dir, { recursive: true });
-    const temp = join(dir, fileName);
-    try {
-      await pipeline(req, createWriteStream(temp));
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+    const fileName = uploadFileName(query.get('fileName'), 'model.onnx');
+    const upload = await receiveUpload(req, this.options.engine.home, fileName);
+    const temp = upload.path;
     const name = query.get('name') ?? undefined;
     const { engine } = this.options;
     return this.jobs.start('import', `importing ${fileName}`, async (ctx) => {
@@ -278,7 +273,7 @@ export class ControlServer {
         if (error instanceof Error) error.message = error.message.replaceAll(temp, fileName);
         throw error;
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        upload.remove();
       }
     });
   }
@@ -288,9 +283,7 @@ export class ControlServer {
    * query carries the import options (map and ignore repeat).
    */
   private async uploadDataset(req: IncomingMessage, query: URLSearchParams) {
-    const fileName = basename(query.get('fileName') ?? '');
-    if (!fileName)
-      throw new ServingError(400, 'upload needs ?fileName=<name>.jsonl or .csv so the dataset can be named');
+    const fileName = uploadFileName(query.get('fileName'), 'rows.jsonl or rows.csv');
     const options = parseBody(DatasetImportOptionsSchema, {
       ...Object.fromEntries(
         (['name', 'format', 'label', 'labelKind', 'model'] as const).flatMap((key) => {
@@ -302,15 +295,7 @@ export class ControlServer {
       ignore: query.getAll('ignore'),
       skipBad: query.get('skipBad') === 'true',
     }) as DatasetImportOptions;
-    const dir = join(this.options.engine.home, 'uploads', randomBytes(6).toString('hex'));
-    mkdirSync(dir, { recursive: true });
-    const temp = join(dir, fileName);
-    try {
-      await pipeline(req, createWriteStream(temp));
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+    const upload = await receiveUpload(req, this.options.engine.home, fileName);
     try {
       return startDatasetImport(
         {
@@ -318,12 +303,12 @@ export class ControlServer {
           jobs: this.jobs,
           datasetsChanged: (reason) => this.events.publish('datasets', { reason }),
         },
-        temp,
+        upload.path,
         options,
-        { fileName, cleanup: () => rmSync(dir, { recursive: true, force: true }) },
+        { fileName, cleanup: upload.remove },
       );
     } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
+      upload.remove();
       throw error;
     }
   }
@@ -360,9 +345,14 @@ export class ControlServer {
         this.serveUi(url.pathname.slice(4), res);
         return;
       }
+      this.checkToken(req, url);
       const found = this.router.find(req.method as 'GET', url.pathname);
-      if (!found) throw new ServingError(404, `no such endpoint: ${req.method} ${url.pathname}`);
-      this.checkToken(req, url.searchParams);
+      if (!found) {
+        // The router matches nothing whose parameters do not decode: say that rather than "no such endpoint".
+        if (!decodes(url.pathname))
+          throw new ServingError(400, `the path ${url.pathname} is not valid percent-encoding`);
+        throw new ServingError(404, `no such endpoint: ${req.method} ${url.pathname}`);
+      }
       (found.store as Handler)(req, res, found.params, url.searchParams);
     } catch (error) {
       sendError(res, error);
@@ -397,9 +387,15 @@ export class ControlServer {
     }
   }
 
-  private checkToken(req: IncomingMessage, query: URLSearchParams): void {
+  private checkToken(req: IncomingMessage, url: URL): void {
     const header = req.headers.authorization;
-    const given = header?.startsWith('Bearer ') ? header.slice(7) : (query.get('token') ?? '');
+    // A token in a URL ends up in logs and history: accepted only where a header cannot be sent.
+    const queryAllowed = req.method === 'GET' && url.pathname.replace(/\/+$/, '') === EVENTS_PATH;
+    const given = header?.startsWith('Bearer ')
+      ? header.slice(7)
+      : queryAllowed
+        ? (url.searchParams.get('token') ?? '')
+        : '';
     const a = Buffer.from(given);
     const b = Buffer.from(this.token);
     if (a.length !== b.length || !timingSafeEqual(a, b)) {
@@ -408,6 +404,15 @@ export class ControlServer {
         'missing or wrong token: send Authorization: Bearer <token> (the token is printed at launch)',
       );
     }
+  }
+}
+
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UserError } from '../userError';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,9 +55,12 @@ export class StaticFiles {
 
   constructor(private readonly root: string) {}
 
-  /** The file for a path under /ui/ (index.html for the folder itself); undefined when there is none. */
+  /**
+   * The file for a path under /ui/ (index.html for the folder itself); undefined when there is none. A path that
+   * is not valid percent-encoding is a bad request (UserError), not a missing file.
+   */
   get(relative: string): StaticFile | undefined {
-    const clean = normalize(decodeURIComponent(relative || 'index.html')).replace(/^([/\\])+/, '');
+    const clean = normalize(decodePath(relative || 'index.html')).replace(/^([/\\])+/, '');
     const path = join(this.root, clean);
     // normalize() resolved any '..': a path that still leaves the root is refused.
     if (!path.startsWith(this.root + sep) && path !== this.root) return undefined;
@@ -66,5 +70,13 @@ export class StaticFiles {
     const file = { body: readFileSync(path), contentType: TYPES[extname(path)] ?? 'application/octet-stream' };
     this.cache.set(path, file);
     return file;
+  }
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new UserError('bad-input', `the path /ui/${path.slice(0, 200)} is not valid percent-encoding`);
   }
 }

@@ -126,7 +126,13 @@ export class ModelLibrary {
     } catch (error) {
       this.files.discard(staged);
       // The transaction rolled back: a file it renamed into place is now unreferenced unless a twin uses it.
-      if (committedFile && this.repo.countBySha(staged.sha256) === 0) this.files.remove(staged.sha256);
+      if (committedFile) {
+        try {
+          this.removeFileIfUnused(staged.sha256);
+        } catch {
+          // Left for the next open's sweep; the caller needs the import's own error, not this one.
+        }
+      }
       throw error;
     }
   }
@@ -186,9 +192,21 @@ export class ModelLibrary {
       const version = this.get(ref);
       return { removed: version, remaining: this.repo.deleteVersion(version.model, version.version, version.sha256) };
     });
-    // After the commit: a crash here leaves an unreferenced file, which the next open sweeps.
-    if (remaining === 0) this.files.remove(removed.sha256);
-    return { removed, fileRemoved: remaining === 0 };
+    // The file goes only after the row's deletion committed (a crash in between leaves an unreferenced file,
+    // which the next open sweeps, never a row without its file), and in a second write transaction, because an
+    // import of the same bytes may have committed a row of its own in between.
+    const fileRemoved = remaining === 0 && this.removeFileIfUnused(removed.sha256);
+    return { removed, fileRemoved };
+  }
+
+  /** Deletes the file of `sha256` if no version references it, holding the write lock imports commit under, so
+   * no import is between keeping that file as its twin and committing its row (as the open-time sweep does). */
+  private removeFileIfUnused(sha256: string): boolean {
+    return this.repo.writeTransaction(() => {
+      if (this.repo.countBySha(sha256) > 0) return false;
+      this.files.remove(sha256);
+      return true;
+    });
   }
 
   isEmpty(): boolean {

@@ -28,15 +28,24 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 export class ServingConfig {
-  constructor(private readonly repo: ServingRepository) {}
+  constructor(
+    private readonly repo: ServingRepository,
+    /** The app's default provider (Settings), used by every version that does not set its own. */
+    private readonly defaultProvider: () => ServingSettings['provider'] = () => 'auto',
+  ) {}
+
+  /** A version's settings before its own overrides: derived from the model, with the app's default provider. */
+  defaults(version: ModelVersion): ServingSettings {
+    return { ...defaultServingSettings(version.inspection), provider: this.defaultProvider() };
+  }
 
   effective(version: ModelVersion): EffectiveServingSettings {
     const overrides = this.repo.versionOverrides(version.model, version.version) as JsonObject;
-    return { settings: merge(version, overrides), overridden: leafKeys(overrides) };
+    return { settings: merge(this.defaults(version), overrides), overridden: leafKeys(overrides) };
   }
 
   update(version: ModelVersion, change: SettingsChange): EffectiveServingSettings {
-    const defaults = defaultServingSettings(version.inspection) as unknown as JsonObject;
+    const defaults = this.defaults(version) as unknown as JsonObject;
     const overrides = structuredClone(this.repo.versionOverrides(version.model, version.version) as JsonObject);
     for (const key of change.unset ?? []) {
       checkKey(defaults, key);
@@ -46,7 +55,7 @@ export class ServingConfig {
       const path = checkKey(defaults, key);
       setPath(overrides, path, parseValue(text));
     }
-    merge(version, overrides); // throws a UserError when the result is not valid
+    merge(this.defaults(version), overrides); // throws a UserError when the result is not valid
     this.repo.setVersionOverrides(version.model, version.version, overrides);
     return this.effective(version);
   }
@@ -66,8 +75,8 @@ export class ServingConfig {
   }
 }
 
-function merge(version: ModelVersion, overrides: JsonObject): ServingSettings {
-  const merged = deepMerge(defaultServingSettings(version.inspection) as unknown as JsonObject, overrides);
+function merge(defaults: ServingSettings, overrides: JsonObject): ServingSettings {
+  const merged = deepMerge(defaults as unknown as JsonObject, overrides);
   const parsed = ServingSettingsSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -147,7 +156,8 @@ function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseFallback(text: string): Fallback {
+/** A fallback spec as `--fallback` takes it (models config, serve); a bad one is a UserError saying what fits. */
+export function parseFallback(text: string): Fallback {
   const trimmed = text.trim();
   let candidate: unknown;
   if (trimmed === 'none') candidate = { kind: 'none' };

@@ -99,7 +99,7 @@ export function dataPlaneRoutes(server: ModelServer, options: RouteOptions): Rou
             'overriding the config or files on load is not supported; change settings with `slipway models config`',
           );
         }
-        const versions = await server.load(ctx.params.model!);
+        const versions = await server.reload(ctx.params.model!);
         const failed = versions.filter((v) => v.state === 'failed');
         if (failed.length > 0) {
           throw new ServingError(
@@ -177,19 +177,24 @@ export function dataPlaneRoutes(server: ModelServer, options: RouteOptions): Rou
 
 async function infer(server: ModelServer, options: RouteOptions, ctx: RouteContext): Promise<HttpReply> {
   // Routed once, before decoding: versions may differ in signature, and the request must stay where it was sent.
-  const routed = server.choose(ctx.params.model!, ctx.params.version, (name) => headerValue(ctx.req, name));
-  const target = routed.target;
-  const labels = { model: target.model, version: String(target.version) };
+  const model = ctx.params.model!;
+  const header = (name: string) => headerValue(ctx.req, name);
+  let routed = server.choose(model, ctx.params.version, header);
+  let labels = { model: routed.target.model, version: String(routed.target.version) };
   let bytesIn = 0;
   try {
     const body = await ctx.body();
     bytesIn = body.length;
+    // A load or unload may have finished while the body arrived, retiring the version chosen above.
+    routed = server.reroute(routed, model, ctx.params.version, header);
+    const target = routed.target;
+    labels = { model: target.model, version: String(target.version) };
     const decodeStarted = performance.now();
     const headerLength = inferenceHeaderLength(ctx.req);
     if (options.payloadLog && Math.random() < options.payloadLog.sampleRate) {
-      options.log(
-        `payload ${target.model}:${target.version} ${describePayload(body, headerLength, options.payloadLog.redact)}`,
-      );
+      const { redact } = options.payloadLog;
+      const described = describePayload(body, headerLength, redact, options.wireLimits.maxJsonDepth);
+      options.log(`payload ${target.model}:${target.version} ${described}`);
     }
     const request = decodeInferRequest(body, { headerLength, signature: target.signature, limits: options.wireLimits });
     const decodeNs = (performance.now() - decodeStarted) * 1e6;

@@ -1,9 +1,10 @@
-// The data plane's HTTP server (node:http with find-my-way routing): front-door checks, size-limited and
-// decompressed bodies, 404/405, gzip replies, an access log on request, and a drain on close that lets
+// The data plane's HTTP server (node:http with find-my-way routing): front-door checks and per-caller quotas,
+// size-limited and decompressed bodies, 404/405, gzip replies, an access log on request, and a drain on close that lets
 // in-flight requests finish. Inference itself runs in worker pools, never on this event loop.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import FindMyWay, { type HTTPVersion, type Instance as Router } from 'find-my-way';
+import { CallerQuota, type CallerQuotaOptions } from './callerQuota';
 import { dataPlaneRoutes, type Route, type RouteOptions } from './dataPlaneRoutes';
 import { DEFAULT_WIRE_LIMITS, type WireLimits } from './decodeInferRequest';
 import { decodeBody, encodeBody, negotiateResponseEncoding } from './httpBodyEncoding';
@@ -26,6 +27,9 @@ export interface DataPlaneOptions extends Omit<GuardOptions, 'host'> {
   log?: (line: string) => void;
   /** Told about every finished inference request (live views; never the payload). */
   onRequest?: RouteOptions['onRequest'];
+  /** Requests per second per caller (its API key, else its address), 429 beyond; health probes are exempt.
+   * Absent or null: no quota. */
+  callerQuota?: CallerQuotaOptions | null;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -41,12 +45,14 @@ export class DataPlane {
   private readonly http: Server;
   private readonly router: Router<HTTPVersion.V1>;
   private readonly guard: RequestGuard;
+  private readonly quota: CallerQuota | undefined;
   private readonly maxBodyBytes: number;
   private readonly accessLog: ((line: string) => void) | undefined;
 
   private constructor(models: ModelServer, options: DataPlaneOptions) {
     const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
     this.guard = new RequestGuard(options);
+    this.quota = options.callerQuota ? new CallerQuota(options.callerQuota) : undefined;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.accessLog = options.accessLog ? log : undefined;
     const routeOptions: RouteOptions = {
@@ -88,9 +94,17 @@ export class DataPlane {
         return;
       }
       const found = this.router.find(req.method as 'GET', req.url ?? '/');
-      if (!found) throw unmatched(this.router, req);
+      if (!found) {
+        this.send(req, res, unmatched(this.router, req), arrival);
+        return;
+      }
       const route = found.store as Route;
-      if (!route.public) this.guard.checkApiKey(req.headers);
+      if (!route.public) {
+        const key = this.guard.checkApiKey(req.headers);
+        // A caller is its key when keys are required: a client cannot dodge its quota by changing address, nor
+        // (without a valid key) by sending made-up keys.
+        this.quota?.take(key !== undefined ? `key:${key}` : `address:${req.socket.remoteAddress ?? ''}`);
+      }
       const ctx = { req, params: found.params, arrival, body: () => readBody(req, this.maxBodyBytes) };
       const reply = route.handle(ctx);
       if (reply instanceof Promise) {
@@ -154,13 +168,20 @@ export class DataPlane {
   }
 }
 
-function unmatched(router: Router<HTTPVersion.V1>, req: IncomingMessage): ServingError {
+/** 405 with the Allow header HTTP requires when the path exists under other methods, else 404. */
+function unmatched(router: Router<HTTPVersion.V1>, req: IncomingMessage): HttpReply {
   const path = (req.url ?? '/').split('?')[0]!;
   const allowed = (['GET', 'POST'] as const).filter((m) => m !== req.method && router.find(m, req.url ?? '/'));
   if (allowed.length > 0) {
-    return new ServingError(405, `${req.method} is not allowed on ${path}; use ${allowed.join(' or ')}`);
+    const reply = errorReply(
+      new ServingError(405, `${req.method} is not allowed on ${path}; use ${allowed.join(' or ')}`),
+    );
+    reply.headers.allow = allowed.join(', ');
+    return reply;
   }
-  return new ServingError(404, `no such endpoint: ${req.method} ${path}; see GET /v2 for what this server offers`);
+  return errorReply(
+    new ServingError(404, `no such endpoint: ${req.method} ${path}; see GET /v2 for what this server offers`),
+  );
 }
 
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {

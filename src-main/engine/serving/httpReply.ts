@@ -1,5 +1,5 @@
 // What a data-plane handler answers with, and the error form DESIGN.md §3 fixes: {"error": "..."} with the
-// status, Retry-After on 503 and WWW-Authenticate on 401.
+// status, Retry-After on 503 and 429, and WWW-Authenticate on 401.
 import { ServingError } from './servingError';
 
 export interface HttpReply {

@@ -195,14 +195,20 @@ export class InferenceScheduler {
     return this.draining.promise;
   }
 
-  private admit(request: ScheduledRequest): Promise<ScheduledResult> {
-    if (this.draining) throw unavailable('the model version is unloading; no new requests are taken');
-    const priority = request.priority === undefined || request.priority === 0 ? this.defaultPriority : request.priority;
+  /** The level a request's priority stands for (undefined or 0: the default); 400 for one outside the levels. */
+  priorityOf(requested: number | undefined): number {
+    const priority = requested === undefined || requested === 0 ? this.defaultPriority : requested;
     if (!Number.isInteger(priority) || priority < 1 || priority > this.levels.length) {
       throw badRequest(
-        `priority must be an integer from 1 (highest) to ${this.levels.length}, or 0 for the default; got ${String(request.priority)}`,
+        `priority must be an integer from 1 (highest) to ${this.levels.length}, or 0 for the default; got ${String(requested)}`,
       );
     }
+    return priority;
+  }
+
+  private admit(request: ScheduledRequest): Promise<ScheduledResult> {
+    if (this.draining) throw unavailable('the model version is unloading; no new requests are taken');
+    const priority = this.priorityOf(request.priority);
     if (this.queued >= this.maxQueueLength) {
       throw unavailable(`queue full (${this.queued} waiting, limit ${this.maxQueueLength})`, this.retryAfterSeconds());
     }

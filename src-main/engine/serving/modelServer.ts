@@ -41,6 +41,18 @@ export interface RoutedTarget {
   pinned: boolean;
 }
 
+/** Health lists a version as degraded while safe mode answered for it within this window. */
+export const DEGRADED_WINDOW_MS = 60_000;
+
+/** The latest run of safe-mode answers for one served version. */
+interface FallbackRecord {
+  reason: string;
+  /** On the traffic monitor's clock (ms). */
+  lastAtMs: number;
+  /** Answers since safe mode last went a whole window without answering. */
+  count: number;
+}
+
 export interface ModelTrafficOptions {
   /** Seeds the router's PRNG (weighted and shadow draws). */
   seed?: number;
@@ -53,6 +65,8 @@ export class ModelServer {
   /** Read at load, so the request path never goes back to the source. */
   private readonly fallbacks = new Map<string, Fallback>();
   private readonly unloading = new Set<Promise<void>>();
+  /** Per served version object, so a reload starts clean. */
+  private readonly fallbackAnswers = new WeakMap<ServedVersion, FallbackRecord>();
   /** Weights, sticky keys and shadow per model; set by the rollout controller or the user. */
   readonly router: TrafficRouter;
   /** Per-version traffic windows (live and shadow) the rollout gates read. */
@@ -97,6 +111,15 @@ export class ModelServer {
       this.retire(old);
     }
     return loaded;
+  }
+
+  /** Reloads the versions of a model served now (its fallback-only version comes back with them), or its
+   * default set when none are: `load` on the repository endpoint must not switch a pinned model to production. */
+  async reload(model: string): Promise<ServedVersion[]> {
+    const served = this.versionsOf(model)
+      .filter((v) => !v.desc.fallbackOnly)
+      .map((v) => v.version);
+    return this.load(model, served.length > 0 ? served : undefined);
   }
 
   /** Stops serving a model; requests already accepted finish first. */
@@ -163,6 +186,14 @@ export class ModelServer {
     if (!route) return { target: this.target(model), route: null, pinned: false };
     // The table names only loaded versions (reconciled on every load), so this finds it.
     return { target: this.target(model, String(route.version)), route, pinned: false };
+  }
+
+  /** `routed` while its version is still served; else chosen again, since a load or unload finished after it was
+   * chosen (while the body arrived): an unnamed version goes to the model's current default or route, a named one
+   * to the version of that number now served (404 when none is, or when the model is gone). */
+  reroute(routed: RoutedTarget, model: string, version?: string, headers?: HeaderLookup): RoutedTarget {
+    if (routed.target.state !== 'unloading' && this.versionsOf(model).includes(routed.target)) return routed;
+    return this.choose(model, version, headers);
   }
 
   /** Answers a request on the chosen version (`routed`, else chosen here), records it in the traffic monitor,
@@ -259,7 +290,9 @@ export class ModelServer {
     } catch (error) {
       const reason = failureReason(target, error);
       if (!reason || fallback.kind === 'none') throw asServingError(target, error);
-      return this.fallback(target, fallback, spare ?? request, arrivalMs, reason, error);
+      const answered = await this.fallback(target, fallback, spare ?? request, reason, error);
+      this.noteFallback(target, answered.result.degraded?.reason ?? reason);
+      return answered;
     }
   }
 
@@ -280,11 +313,17 @@ export class ModelServer {
     return target.infer(request, arrivalMs);
   }
 
+  private noteFallback(target: ServedVersion, reason: string): void {
+    const now = this.monitor.now();
+    const last = this.fallbackAnswers.get(target);
+    const ongoing = last && now - last.lastAtMs <= DEGRADED_WINDOW_MS;
+    this.fallbackAnswers.set(target, { reason, lastAtMs: now, count: ongoing ? last.count + 1 : 1 });
+  }
+
   private async fallback(
     target: ServedVersion,
     fallback: Exclude<Fallback, { kind: 'none' }>,
     request: InferRequest,
-    arrivalMs: number,
     reason: string,
     original: unknown,
   ): Promise<Omit<ServedInference, 'route'>> {
@@ -302,7 +341,9 @@ export class ModelServer {
     }
     const substitute = this.versionsOf(target.model).find((v) => v.version === fallback.version && v.state === 'ready');
     if (!substitute || substitute === target) throw asServingError(target, original);
-    const answer = await substitute.infer(request, arrivalMs);
+    // The request's own deadline may be what just passed (a timeout): the substitute gets a fresh one from its own
+    // default timeout, counted from now. The request's `timeout` was spent on the version it addressed.
+    const answer = await substitute.infer({ ...request, timeoutMicros: undefined }, performance.now());
     const result = {
       ...this.result(substitute, request, answer.outputs),
       degraded: { reason: `${reason}; answered by version ${substitute.version}` },
@@ -321,12 +362,26 @@ export class ModelServer {
     };
   }
 
-  /** Ready when every served version is ready, or failed with a fallback that can answer (degraded). */
+  /** Ready when every served version is ready, or failed with a fallback that can answer. Degraded: a version
+   * that failed to load, or one safe mode answered for (errors, timeouts) within the last DEGRADED_WINDOW_MS. */
   health(): { ready: boolean; degraded: { model: string; version: number; reason: string }[]; notReady: string[] } {
     const degraded: { model: string; version: number; reason: string }[] = [];
     const notReady: string[] = [];
+    const now = this.monitor.now();
     for (const v of this.all()) {
-      if (v.state === 'ready') continue;
+      if (v.state === 'ready') {
+        const recent = this.fallbackAnswers.get(v);
+        if (recent && now - recent.lastAtMs <= DEGRADED_WINDOW_MS) {
+          const requests = `${recent.count} request${recent.count === 1 ? '' : 's'}`;
+          const ago = Math.max(0, Math.round((now - recent.lastAtMs) / 1000));
+          degraded.push({
+            model: v.model,
+            version: v.version,
+            reason: `fallback answered ${requests}, the latest ${ago} s ago: ${recent.reason}`,
+          });
+        }
+        continue;
+      }
       if (v.state === 'failed' && this.fallbackOf(v.model).kind !== 'none') {
         degraded.push({
           model: v.model,

@@ -8,15 +8,43 @@ export interface PayloadLogOptions {
   redact: string[];
 }
 
-export function describePayload(body: Buffer, headerLength: number | undefined, redact: readonly string[]): string {
-  const text = body.subarray(0, headerLength ?? body.length).toString('utf8');
+/** The payload as a log line. The nesting is measured before parsing and bounds the redaction's recursion, so a
+ * body too deep to log is described by its size instead (and the decoder answers it 400). */
+export function describePayload(
+  body: Buffer,
+  headerLength: number | undefined,
+  redact: readonly string[],
+  maxDepth: number,
+): string {
+  const json = body.subarray(0, Math.min(headerLength ?? body.length, body.length));
+  if (nestedDeeperThan(json, maxDepth)) return `(${body.length} bytes, JSON nested deeper than ${maxDepth} levels)`;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(json.toString('utf8'));
   } catch {
     return `(${body.length} bytes, not JSON)`;
   }
   return JSON.stringify(redactValue(parsed, new Set(redact)));
+}
+
+const [QUOTE, BACKSLASH] = [0x22, 0x5c];
+const [OPEN_BRACKET, OPEN_BRACE, CLOSE_BRACKET, CLOSE_BRACE] = [0x5b, 0x7b, 0x5d, 0x7d];
+
+/** Whether brackets and braces outside strings nest deeper than `maxDepth`: one pass, no parsing. */
+function nestedDeeperThan(json: Buffer, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i]!;
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      if (++depth > maxDepth) return true;
+    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--;
+  }
+  return false;
 }
 
 function redactValue(value: unknown, names: ReadonlySet<string>): unknown {

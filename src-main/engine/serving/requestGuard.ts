@@ -1,5 +1,5 @@
-// The data plane's front door: Host allowlist (DNS rebinding), API keys when bound beyond loopback, and CORS
-// only for origins the user listed.
+// The data plane's front door: Host allowlist (DNS rebinding), API keys (required whenever any are given), and
+// CORS only for origins the user listed.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
@@ -54,18 +54,21 @@ export class RequestGuard {
     );
   }
 
-  /** Throws 401 unless an accepted key is given as `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
-  checkApiKey(headers: IncomingHttpHeaders): void {
-    if (!this.keyRequired) return;
+  /** Throws 401 unless an accepted key is given as `Authorization: Bearer <key>` or `X-API-Key: <key>`; returns
+   * the key's digest (the caller's identity for quotas), or undefined when no key is required. */
+  checkApiKey(headers: IncomingHttpHeaders): string | undefined {
+    if (!this.keyRequired) return undefined;
     const auth = headers.authorization;
     const given =
       typeof auth === 'string' && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '') : headers['x-api-key'];
     if (typeof given !== 'string' || given === '') {
       throw new ServingError(401, 'an API key is required: send Authorization: Bearer <key> or X-API-Key: <key>');
     }
-    const digest = Buffer.from(hashApiKey(given), 'hex');
+    const hex = hashApiKey(given);
+    const digest = Buffer.from(hex, 'hex');
     if (!this.keyDigests.some((d) => timingSafeEqual(d, digest)))
       throw new ServingError(401, 'the API key is not valid');
+    return hex;
   }
 
   /** CORS response headers for an allowed Origin; none otherwise (the browser then blocks the response). */

@@ -9,7 +9,7 @@ import type { InferRequest } from './inferRequest';
 import { InferenceScheduler } from './inferenceScheduler';
 import type { ServableVersion } from './modelSource';
 import { ResponseCache } from './responseCache';
-import { badRequest } from './servingError';
+import { badRequest, unavailable } from './servingError';
 import type { ServingTelemetry } from './servingTelemetry';
 
 export type VersionState = 'loading' | 'ready' | 'failed' | 'unloading';
@@ -135,7 +135,11 @@ export class ServedVersion {
     if (!dynamicBatching.enabled) return { active: false, reason: 'off in the settings' };
     const axis = batchAxis(pool.signature);
     if (!axis.batchable) return { active: false, reason: `the model cannot batch: ${axis.reason}` };
-    const sizes = [2, 3, Math.min(dynamicBatching.maxBatchSize, 8)].filter((n) => n <= dynamicBatching.maxBatchSize);
+    // The largest merge the scheduler may form is checked too: kernels are picked by shape, so a batch of 32 can
+    // round differently from one of 8. The rows beyond the first few repeat (see checkBatchEquivalence), so this
+    // costs about one full batch more than checking up to 8.
+    const max = dynamicBatching.maxBatchSize;
+    const sizes = [2, 3, 8, max].filter((n) => n <= max);
     if (sizes.length === 0) return { active: true, reason: 'max batch size 1' };
     const check = await checkBatchEquivalence(pool, pool.signature, { sizes });
     return check.identical
@@ -144,8 +148,10 @@ export class ServedVersion {
   }
 
   async infer(request: InferRequest, arrivalMs: number): Promise<VersionInferResult> {
+    if (this.state === 'failed') throw new Error(`failed to load: ${this.failure}`);
+    // Loading, or retired by a swap or unload: retried a moment later, the request finds the new version (or a 404).
     if (this.state !== 'ready' || !this.scheduler) {
-      throw new Error(this.state === 'failed' ? `failed to load: ${this.failure}` : `is ${this.state}`);
+      throw unavailable(`model '${this.model}' version ${this.version} is ${this.state}; retry the request`);
     }
     const { settings } = this.desc;
     // The config advertises max_batch_size to clients (perf_analyzer sizes batches by it); hold requests to it as Triton does.
@@ -156,6 +162,8 @@ export class ServedVersion {
           'split the request or raise dynamicBatching.maxBatchSize',
       );
     }
+    // Checked before the cache too, so a request that would be refused uncached is refused when cached.
+    this.scheduler.priorityOf(request.priority || undefined);
     const outputNames = request.outputs?.map((o) => o.name);
     const key = this.cache?.key(this.model, String(this.version), request.inputs, outputNames);
     if (key !== undefined) {

@@ -58,7 +58,11 @@ export class ApiClient {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
     });
-    return this.parse(res, spec.response as Spec<K>['response']) as Promise<Result<K>>;
+    return this.parse(
+      res,
+      spec.response as Spec<K>['response'],
+      `${name} (${spec.method} ${API_PREFIX}${spec.path})`,
+    ) as Promise<Result<K>>;
   }
 
   /** Uploads a model file (web mode and drag-and-drop); `onProgress` follows the upload, the job the import.
@@ -112,13 +116,17 @@ export class ApiClient {
     });
   }
 
-  private async parse<S extends z.ZodType>(res: Response, schema: S): Promise<z.output<S>> {
+  /** The reply's body checked against `schema`; `endpoint` names the call in errors. */
+  private async parse<S extends z.ZodType>(res: Response, schema: S, endpoint: string): Promise<z.output<S>> {
     const text = await res.text();
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
-      throw new ApiError(res.status, `the engine answered ${res.status} with something other than JSON`);
+      throw new ApiError(
+        res.status,
+        `the engine answered ${endpoint} with ${res.status} and something other than JSON`,
+      );
     }
     if (!res.ok) throw toError(res.status, body);
     const parsed = schema.safeParse(body);
@@ -126,7 +134,8 @@ export class ApiClient {
       const issue = parsed.error.issues[0];
       throw new ApiError(
         res.status,
-        `the engine's reply does not match the contract (${issue?.path.join('.')}: ${issue?.message})`,
+        `the engine's reply to ${endpoint} does not match the contract at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+        'contract',
       );
     }
     return parsed.data;

@@ -1,12 +1,8 @@
 // Where the engine is and the token to reach it: from the desktop preload (window.slipway), or in web mode
 // from the URL fragment (#token=…), kept for this tab so a reload keeps working.
+import type { DesktopBridge } from '../../../src-shared/contract';
 
-export interface DesktopBridge {
-  apiBase: string;
-  token: string;
-  openFile(): Promise<string | null>;
-  saveFile(defaultName: string): Promise<string | null>;
-}
+export type { DesktopBridge };
 
 declare global {
   interface Window {

@@ -42,7 +42,7 @@ export function DatasetImportPanel() {
     if (!client) return;
     const desktop = window.slipway;
     if (desktop) {
-      const path = await desktop.openFile();
+      const path = await desktop.openFile('dataset');
       if (path) importPath(client, path, options());
     } else {
       fileInput.current?.click();

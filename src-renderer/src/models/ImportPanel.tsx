@@ -17,7 +17,7 @@ export function ImportButton() {
     if (!client) return;
     const desktop = window.slipway;
     if (desktop) {
-      const path = await desktop.openFile();
+      const path = await desktop.openFile('model');
       if (path) importPath(client, path);
     } else {
       input.current?.click();

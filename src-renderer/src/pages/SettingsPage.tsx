@@ -1,27 +1,28 @@
 // Settings: where the library lives, the default provider and threads for Try it, the theme, and whether the
 // desktop app keeps serving from the tray when its window closes.
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { AppSettings } from '../../../src-shared/contract';
 import { ErrorBox, Loading } from '../components/States';
+import { parseThreads, threadsText } from '../settings/threadsSetting';
+import { useSettingsEditor } from '../settings/useSettingsEditor';
 import { useApp } from '../store/appStore';
 
 export function SettingsPage() {
-  const settings = useApp((s) => s.settings);
   const engine = useApp((s) => s.engine);
-  const save = useApp((s) => s.saveSettings);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const { shown: settings, save, state } = useSettingsEditor();
+  // What the user is typing in the threads box, kept as typed (a refused text stays for them to correct).
+  const [threadsDraft, setThreadsDraft] = useState<string | null>(null);
+  const uid = useId();
   if (!settings) return <Loading what="settings" />;
 
-  const update = (patch: Partial<AppSettings>) => {
-    setSaved(false);
-    setError(null);
-    save(patch).then(
-      () => setSaved(true),
-      (e: unknown) => setError(e),
-    );
-  };
   const providers = ['auto', ...(engine?.providers ?? []).map((p) => p.name)];
+  const threadsShown = threadsDraft ?? threadsText(settings.defaultThreads);
+  const threads = parseThreads(threadsShown);
+  const editThreads = (text: string) => {
+    setThreadsDraft(text);
+    const parsed = parseThreads(text);
+    if (parsed.ok && parsed.value !== settings.defaultThreads) save({ defaultThreads: parsed.value });
+  };
 
   return (
     <section className="page" aria-labelledby="settings-title">
@@ -36,54 +37,76 @@ export function SettingsPage() {
         </dd>
       </dl>
       <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Default execution provider
-          <select value={settings.defaultProvider} onChange={(e) => update({ defaultProvider: e.target.value })}>
-            {providers.map((name) => {
-              const status = engine?.providers?.find((p) => p.name === name);
-              return (
-                <option key={name} value={name}>
-                  {name}
-                  {status && !status.available ? ' (not available here)' : ''}
-                </option>
-              );
-            })}
-          </select>
-        </label>
-        <label>
-          Intra-op threads for Try it
-          <input
-            type="number"
-            min={1}
-            max={256}
-            placeholder="automatic"
-            value={settings.defaultThreads ?? ''}
-            onChange={(e) => update({ defaultThreads: e.target.value === '' ? null : Number(e.target.value) })}
-          />
-        </label>
-        <label>
-          Theme
-          <select value={settings.theme} onChange={(e) => update({ theme: e.target.value as AppSettings['theme'] })}>
-            <option value="system">Follow the system</option>
-            <option value="light">Light</option>
-            <option value="dark">Dark</option>
-          </select>
-        </label>
+        <div className="settings-field">
+          <label>
+            Default execution provider
+            <select
+              value={settings.defaultProvider}
+              onChange={(e) => save({ defaultProvider: e.target.value })}
+              aria-describedby={`${uid}-provider-hint`}
+            >
+              {providers.map((name) => {
+                const status = engine?.providers?.find((p) => p.name === name);
+                return (
+                  <option key={name} value={name}>
+                    {name}
+                    {status && !status.available ? ' (not available here)' : ''}
+                  </option>
+                );
+              })}
+            </select>
+          </label>
+          <span className="hint" id={`${uid}-provider-hint`}>
+            Try it starts with this one; a run can still pick another.
+          </span>
+        </div>
+        <div className="settings-field">
+          <label>
+            Intra-op threads for Try it
+            <input
+              type="text"
+              inputMode="numeric"
+              placeholder="automatic"
+              value={threadsShown}
+              onChange={(e) => editThreads(e.target.value)}
+              onBlur={() => threads.ok && setThreadsDraft(null)}
+              aria-invalid={!threads.ok}
+              aria-describedby={`${uid}-threads-hint`}
+            />
+          </label>
+          {threads.ok ? (
+            <span className="hint" id={`${uid}-threads-hint`}>
+              Empty: automatic, the machine&apos;s cores shared among a version&apos;s instances.
+            </span>
+          ) : (
+            <span className="field-error" id={`${uid}-threads-hint`} role="alert" data-testid="threads-error">
+              {threads.error}
+            </span>
+          )}
+        </div>
+        <div className="settings-field">
+          <label>
+            Theme
+            <select value={settings.theme} onChange={(e) => save({ theme: e.target.value as AppSettings['theme'] })}>
+              <option value="system">Follow the system</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </label>
+        </div>
         <label className="checkbox">
           <input
             type="checkbox"
             checked={settings.keepServingInTray}
-            onChange={(e) => update({ keepServingInTray: e.target.checked })}
+            onChange={(e) => save({ keepServingInTray: e.target.checked })}
           />
           Keep serving in the tray when the window is closed (desktop app)
         </label>
       </form>
-      {saved && (
-        <p className="saved" role="status">
-          Saved.
-        </p>
-      )}
-      {error !== null && <ErrorBox error={error} />}
+      <p className="saved" role="status">
+        {state.kind === 'saving' ? 'Saving…' : state.kind === 'saved' ? 'Saved.' : ''}
+      </p>
+      {state.kind === 'failed' && <ErrorBox error={state.error} />}
       {engine?.providers && (
         <>
           <h2>Execution providers on this machine</h2>

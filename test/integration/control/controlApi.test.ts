@@ -1,7 +1,8 @@
 // The control plane as the UI and local tools use it: token, Host and Origin checks, schema validation, the
 // library and Try it, jobs with progress and cancel, serving control with live events.
 import { request } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { existsSync, openAsBlob, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   Job,
@@ -13,6 +14,7 @@ import type {
   ServingStatus,
 } from '../../../src-shared/contract';
 import { startEngineHost, type EngineHost } from '../../../src-main/engine/engineHost';
+import { writeOnnxModelFile } from '../../../src-main/engine/onnx/encodeOnnxModel';
 import { model } from '../../helpers/paths';
 import { openSse, type SseStream } from '../../helpers/sseClient';
 import { tempDir } from '../../helpers/tempDir';
@@ -76,6 +78,33 @@ describe('access control', () => {
     expect((await call('GET', '/models', undefined, { ...auth, origin: host.control.url })).status).toBe(200);
   });
 
+  it('takes the token from the query string only on the event stream', async () => {
+    const token = host.control.token;
+    const models = await call('GET', `/models?token=${token}`, undefined, {});
+    expect(models.status).toBe(401);
+    expect(models.json.error).toMatch(/send Authorization: Bearer <token>/);
+    const patch = await call('PATCH', `/settings?token=${token}`, { theme: 'dark' }, {});
+    expect(patch.status).toBe(401);
+    expect((await call<{ theme: string }>('GET', '/settings')).json.theme).not.toBe('dark');
+    const stream = await fetch(`${base}/events?token=${token}`);
+    expect(stream.status).toBe(200);
+    await stream.body?.cancel();
+    expect((await fetch(`${base}/events?token=wrong`)).status).toBe(401);
+  });
+
+  it('asks for the token before saying whether an endpoint exists', async () => {
+    for (const path of ['/nope', '/models/x/versions/1/secret', '/../../etc/passwd']) {
+      const anonymous = await call('GET', path, undefined, {});
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.json.error).not.toMatch(/no such endpoint/);
+    }
+    expect((await call('DELETE', '/models', undefined, {})).status).toBe(401);
+    expect((await fetch(`${host.control.url}/metrics`)).status).toBe(401);
+    const known = await call('GET', '/nope');
+    expect(known.status).toBe(404);
+    expect(known.json.error).toBe('no such endpoint: GET /api/v1/nope');
+  });
+
   it('serves the UI without the token, with a strict CSP, and never outside its folder', async () => {
     const ui = await fetch(`${host.control.url}/ui/`);
     expect(ui.status).toBe(200);
@@ -84,6 +113,16 @@ describe('access control', () => {
     // An encoded ../ must not reach files outside the UI folder (the SPA fallback answers instead).
     const escape = await fetch(`${host.control.url}/ui/..%2F..%2F..%2Fpackage.json`);
     expect(await escape.text()).not.toContain('"name": "slipway"');
+  });
+
+  it('answers a UI path that is not valid percent-encoding with 400', async () => {
+    const res = await fetch(`${host.control.url}/ui/%E0%A4%A`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe('the path /ui/%E0%A4%A is not valid percent-encoding');
+    expect((await fetch(`${host.control.url}/ui/assets/%zz.js`)).status).toBe(400);
+    const api = await call('GET', '/models/%E0%A4%A/versions/1');
+    expect(api.status).toBe(400);
+    expect(api.json.error).toBe('the path /api/v1/models/%E0%A4%A/versions/1 is not valid percent-encoding');
   });
 });
 
@@ -208,20 +247,75 @@ describe('imports as jobs', () => {
     });
   });
 
-  it('cancels a running job', async () => {
-    const unknown = await call('POST', '/jobs/nope/cancel');
-    expect(unknown.status).toBe(404);
-    const job = (await call<Job>('POST', '/imports/path', { path: model('squeezenet1_1.onnx'), name: 'to-cancel' }))
-      .json;
-    await call('POST', `/jobs/${job.id}/cancel`);
+  it.each([
+    ['..', /fileName must be a plain file name such as model\.onnx/],
+    ['.', /fileName must be a plain file name/],
+    ['', /upload needs \?fileName=: a plain file name such as model\.onnx/],
+    ['   ', /upload needs \?fileName=/],
+    ['../../escape.onnx', /got "\.\.\/\.\.\/escape\.onnx"/],
+    ['models/x.onnx', /fileName must be a plain file name/],
+    ['C:\\temp\\x.onnx', /fileName must be a plain file name/],
+    ['nul\u0000.onnx', /fileName must be a plain file name/],
+    [`${'m'.repeat(300)}.onnx`, /of at most 200 characters/],
+  ])('refuses the upload file name %j with 400, before writing anything', async (fileName, message) => {
+    for (const endpoint of ['/imports/upload', '/datasets/upload']) {
+      const res = await fetch(`${base}${endpoint}?fileName=${encodeURIComponent(fileName)}`, {
+        method: 'POST',
+        headers: auth,
+        body: 'bytes that must not be written',
+      });
+      const body = (await res.json()) as { error: string };
+      expect(res.status).toBe(400);
+      expect(body.error).toMatch(endpoint === '/imports/upload' ? message : /fileName|upload needs/);
+      expect(body.error).not.toContain(host.engine.home);
+    }
+    const uploads = join(host.engine.home, 'uploads');
+    expect(existsSync(uploads) ? readdirSync(uploads, { recursive: true }) : []).toEqual([]);
+  });
+
+  it('cancels an import mid-way: the job ends cancelled, no version is made, no temp file is left', async () => {
+    expect((await call('POST', '/jobs/nope/cancel')).status).toBe(404);
+    // 256 MB of weights: the copy into the library takes long enough for the cancel to land during it.
+    const big = join(tempDir(), 'big.onnx');
+    writeOnnxModelFile(big, {
+      graph: {
+        name: 'big',
+        nodes: [{ opType: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }],
+        inputs: [{ name: 'x', elementType: 'float32', shape: ['batch', 1024] }],
+        outputs: [{ name: 'y', elementType: 'float32', shape: ['batch', 65536] }],
+        initializers: [
+          { name: 'w', elementType: 'float32', dims: [1024, 65536], rawData: { rawDataLength: 256 << 20, fill: 1 } },
+        ],
+      },
+    });
+    const res = await fetch(`${base}/imports/upload?fileName=big-to-cancel.onnx`, {
+      method: 'POST',
+      headers: auth,
+      body: await openAsBlob(big),
+    });
+    rmSync(big);
+    const job = (await res.json()) as Job;
+    expect(job).toMatchObject({ kind: 'import', state: 'running' });
+    const progress = await events.next(
+      (e) => e.event === 'job' && (e.data as Job).id === job.id && /checking|copying/.test((e.data as Job).message),
+    );
+    expect((progress.data as Job).state).toBe('running');
+    expect((await call<Job>('POST', `/jobs/${job.id}/cancel`)).status).toBe(200);
     const done = await events.next(
       (e) => e.event === 'job' && (e.data as Job).id === job.id && (e.data as Job).state !== 'running',
+      30_000,
     );
-    // A tiny file may finish before the cancel lands; either way it ends, and a cancelled one imported nothing.
-    if ((done.data as Job).state === 'cancelled') {
-      expect((await call('GET', '/models/to-cancel/versions/1')).status).toBe(404);
-    } else expect((done.data as Job).state).toBe('succeeded');
-  });
+    expect(done.data).toMatchObject({
+      state: 'cancelled',
+      error: 'the import of big-to-cancel.onnx was cancelled; nothing was imported',
+    });
+    expect((await call('GET', '/models/big-to-cancel/versions/1')).status).toBe(404);
+    const models = await call<{ name: string }[]>('GET', '/models');
+    expect(models.json.map((m) => m.name)).not.toContain('big-to-cancel');
+    const uploads = join(host.engine.home, 'uploads');
+    expect(existsSync(uploads) ? readdirSync(uploads) : []).toEqual([]);
+    expect(readdirSync(join(host.engine.home, 'models')).filter((f) => !/^[0-9a-f]{64}\.onnx$/.test(f))).toEqual([]);
+  }, 60_000);
 });
 
 describe('serving from the control plane', () => {

@@ -683,17 +683,42 @@ describe('the V2 data plane serving the demo models', () => {
     });
 
     it('keeps Inference-Header-Content-Length about the uncompressed body when gzipping binary outputs', async () => {
+      // 16 rows: 2 outputs × 16 × 10 FP32 is 1280 bytes of binary data, past the size below which replies are
+      // sent uncompressed, so this reply is gzipped.
+      const rows = 16;
+      const many = Array.from({ length: rows }, (_, r) =>
+        digits[r % digits.length]!.inputs.pixels.map((p) => p * (1 - r / 64)),
+      );
+      const manyBody = { inputs: [{ name: 'pixels', datatype: 'FP32', shape: [rows, 64], data: many.flat() }] };
       const zipped = await rawRequest(url('/v2/models/digits-mlp/versions/1/infer'), {
         method: 'POST',
-        body: JSON.stringify({ ...body, parameters: { binary_data_output: true } }),
+        body: JSON.stringify({ ...manyBody, parameters: { binary_data_output: true } }),
         headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
       });
       expect(zipped.status).toBe(200);
-      const raw = zipped.headers['content-encoding'] === 'gzip' ? gunzipSync(zipped.body) : zipped.body;
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      const raw = gunzipSync(zipped.body);
+      expect(Number(zipped.headers['content-length'])).toBe(zipped.body.length);
       const headerLength = Number(zipped.headers['inference-header-content-length']);
-      const header = JSON.parse(raw.subarray(0, headerLength).toString('utf8')) as { outputs: Json[] };
-      expect(header.outputs.map((o) => o.name)).toEqual(['logits', 'probabilities']);
-      expect(raw.length - headerLength).toBe(2 * 4 * 4 * 10);
+      const header = JSON.parse(raw.subarray(0, headerLength).toString('utf8')) as {
+        outputs: { name: string; shape: number[]; parameters: { binary_data_size: number } }[];
+      };
+      expect(header.outputs.map((o) => [o.name, o.shape, o.parameters.binary_data_size])).toEqual([
+        ['logits', [rows, 10], rows * 10 * 4],
+        ['probabilities', [rows, 10], rows * 10 * 4],
+      ]);
+      expect(raw.length - headerLength).toBe(2 * rows * 10 * 4);
+      // The decoded binary values are the ones the same request answers in plain JSON.
+      const plain = await post(url('/v2/models/digits-mlp/versions/1/infer'), manyBody);
+      let offset = headerLength;
+      for (const name of ['logits', 'probabilities']) {
+        const bytes = raw.subarray(offset, offset + rows * 10 * 4);
+        offset += bytes.length;
+        const values = Array.from(
+          new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)),
+        );
+        expect(values, name).toEqual(outputOf(plain, name).data);
+      }
     });
   });
 
@@ -895,12 +920,21 @@ describe('the V2 data plane serving the demo models', () => {
       const getInfer = await get(url('/v2/models/digits-mlp/infer'));
       expect(getInfer.status).toBe(405);
       expect(getInfer.json.error).toMatch(/GET.*POST|POST.*GET/);
+      // HTTP requires a 405 to say, in Allow, which methods the path takes.
+      expect(getInfer.headers.get('allow')).toBe('POST');
       const postLive = await post(url('/v2/health/live'), {});
       expect(postLive.status).toBe(405);
       expect(postLive.json.error).toContain('GET');
+      expect(postLive.headers.get('allow')).toBe('GET');
       const deleteModel = await send(url('/v2/models/digits-mlp'), { method: 'DELETE' });
       expect(deleteModel.status).toBe(405);
       expect(deleteModel.json.error).toContain('GET');
+      expect(deleteModel.headers.get('allow')).toBe('GET');
+      const putIndex = await send(url('/v2/repository/index'), { method: 'PUT' });
+      expect(putIndex.status).toBe(405);
+      expect(putIndex.headers.get('allow')).toBe('POST');
+      // A 404 has no Allow: the path takes no method at all.
+      expect((await get(url('/v2/nothing/here'))).headers.get('allow')).toBeNull();
     });
   });
 });

@@ -1,6 +1,9 @@
 // The data plane under faults: a crashing worker, timeouts, a full queue, a version that fails to load (with and
 // without safe mode), hot swaps under load, and a drain on shutdown.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeOnnxModelFile } from '../../../src-main/engine/onnx/encodeOnnxModel';
+import { tempDir } from '../../helpers/tempDir';
 import { startTestServer, type TestServer } from '../../helpers/testServer';
 import { get, post, type V2Response } from '../../helpers/v2Client';
 
@@ -14,10 +17,61 @@ const digitsBody = (seed = 0) => ({
     },
   ],
 });
-const slowBody = (parameters: Record<string, unknown> = {}) => ({
+const slowBody = (parameters: Record<string, unknown> = {}, rows = 1) => ({
   parameters,
-  inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 512], data: Array.from({ length: 512 }, (_, i) => Math.sin(i)) }],
+  inputs: [
+    {
+      name: 'x',
+      datatype: 'FP32',
+      shape: [rows, 512],
+      data: Array.from({ length: rows * 512 }, (_, i) => Math.sin(i)),
+    },
+  ],
 });
+const ZEROS = 'constant:{"y": {"shape": [1, 10], "data": [0,0,0,0,0,0,0,0,0,0]}}';
+
+/** Imports slow-matmul version 2: its signature, but one small MatMul (zero weights), so it answers at once. */
+function importFastSlowMatmul(engine: TestServer['engine']): void {
+  const file = join(tempDir(), 'fast-matmul.onnx');
+  writeOnnxModelFile(file, {
+    graph: {
+      nodes: [{ opType: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }],
+      inputs: [{ name: 'x', elementType: 'float32', shape: ['batch', 512] }],
+      outputs: [{ name: 'y', elementType: 'float32', shape: ['batch', 10] }],
+      initializers: [{ name: 'w', elementType: 'float32', dims: [512, 10], rawData: { rawDataLength: 512 * 10 * 4 } }],
+    },
+  });
+  expect(engine.library.importModel(file, { name: 'slow-matmul' }).version.version).toBe(2);
+}
+
+/**
+ * Sends a one-row slow-matmul request that is admitted and then dropped in the queue, and returns its answer.
+ * Admission estimates the wait from the queue and the recent execution time, and leaves running executions out;
+ * so a few one-row runs set that time, two 32-row requests take both execution slots (1 instance × 2), and the
+ * request's timeout, several times a one-row run, is met by the estimate (nothing queued ahead) but not by the
+ * real wait, which is the rest of a 32-row run.
+ */
+async function admittedThenDropped(s: TestServer): Promise<{ late: V2Response; fill: V2Response[] }> {
+  const url = `${s.url}/v2/models/slow-matmul/infer`;
+  const oneRow: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    expect((await post(url, slowBody())).status).toBe(200);
+    oneRow.push(performance.now() - started);
+  }
+  const fill = Array.from({ length: 2 }, () => post(url, slowBody({}, 32)));
+  const version = s.session.server.target('slow-matmul');
+  while (version.pendingRequests < 2) await new Promise((r) => setTimeout(r, 1));
+  const timeoutMicros = Math.round(6 * Math.min(...oneRow) * 1000);
+  const late = await post(url, slowBody({ timeout: timeoutMicros }));
+  return { late, fill: await Promise.all(fill) };
+}
+
+const rejectedCount = async (s: TestServer): Promise<number> => {
+  const metrics = await fetch(`${s.url}/metrics`).then((r) => r.text());
+  const line = /nv_inference_request_failure\{model="slow-matmul",reason="REJECTED",version="1"\} (\d+)/.exec(metrics);
+  return Number(line?.[1] ?? 0);
+};
 
 /** A `prepare` step that stores serving settings for NAME:V before the server starts. */
 const configure =
@@ -99,16 +153,16 @@ describe('deadlines and the queue', () => {
     );
   });
 
-  it('drops a request whose timeout passes while it waits, and the next request still succeeds', async () => {
+  it('drops a request that was admitted but whose timeout passes while it waits, and counts it REJECTED', async () => {
     await withServer({ models: ['slow-matmul'] }, async (s) => {
-      const url = `${s.url}/v2/models/slow-matmul/infer`;
-      await post(url, slowBody()); // a first run sets the service-time estimate
-      const busy = Array.from({ length: 6 }, () => post(url, slowBody()));
-      const late = await post(url, slowBody({ timeout: 2000 }));
+      const { late, fill } = await admittedThenDropped(s);
       expect(late.status).toBe(503);
-      expect(late.json.error).toMatch(/deadline/);
-      expect((await Promise.all(busy)).every((a) => a.status === 200)).toBe(true);
-      expect((await post(url, slowBody({ timeout: 10_000_000 }))).status).toBe(200);
+      // Admission's refusal says "cannot finish before its deadline"; this one got past it.
+      expect(late.json.error).toMatch(/^deadline passed after \d+(\.\d)? ms in the queue$/);
+      expect(late.headers.get('retry-after')).toBe('1');
+      expect(fill.map((a) => a.status)).toEqual([200, 200]);
+      expect(await rejectedCount(s)).toBe(1);
+      expect((await post(`${s.url}/v2/models/slow-matmul/infer`, slowBody({ timeout: 10_000_000 }))).status).toBe(200);
     });
   });
 
@@ -127,6 +181,100 @@ describe('deadlines and the queue', () => {
         const busy = Array.from({ length: 6 }, () => post(url, slowBody({ timeout: 60_000_000 })));
         const results = await Promise.all(busy);
         expect(results.some((r) => r.status === 503 && /deadline/.test(r.json.error ?? ''))).toBe(true);
+      },
+    );
+  });
+});
+
+describe('safe mode when a version times out', () => {
+  it('answers a request dropped in the queue with the constant fallback, and health says degraded', async () => {
+    await withServer(
+      { models: ['slow-matmul'], prepare: (e) => e.servingConfig.setFallback('slow-matmul', ZEROS) },
+      async (s) => {
+        const { late } = await admittedThenDropped(s);
+        expect(late.status).toBe(200);
+        expect(late.json.parameters).toEqual({
+          degraded: true,
+          reason: expect.stringMatching(/^version 1 timed out \(deadline passed .* in the queue\).*constant outputs$/),
+        });
+        expect(late.json.outputs).toEqual([{ name: 'y', datatype: 'FP32', shape: [1, 10], data: Array(10).fill(0) }]);
+        const health = await get(`${s.url}/v2/health/ready`);
+        expect(health.status).toBe(200);
+        expect(health.json.degraded).toEqual([
+          {
+            model: 'slow-matmul',
+            version: 1,
+            reason: expect.stringMatching(/^fallback answered 1 request, the latest \d+ s ago: version 1 timed out/),
+          },
+        ]);
+      },
+    );
+  });
+
+  it('answers it with version N, which gets a deadline of its own rather than the one that passed', async () => {
+    await withServer(
+      {
+        models: ['slow-matmul:1'],
+        prepare: (e) => {
+          importFastSlowMatmul(e);
+          e.servingConfig.setFallback('slow-matmul', 'version:2');
+        },
+      },
+      async (s) => {
+        const { late } = await admittedThenDropped(s);
+        expect(late.json.error).toBeUndefined();
+        expect(late.status).toBe(200);
+        expect(late.json.model_version).toBe('2');
+        expect(late.json.parameters).toEqual({
+          degraded: true,
+          reason: expect.stringMatching(
+            /^version 1 timed out \(deadline passed .* in the queue\); answered by version 2$/,
+          ),
+        });
+        expect(late.json.outputs).toEqual([{ name: 'y', datatype: 'FP32', shape: [1, 10], data: Array(10).fill(0) }]);
+        expect((await get(`${s.url}/v2/health/ready`)).json.degraded).toEqual([
+          { model: 'slow-matmul', version: 1, reason: expect.stringMatching(/timed out.*answered by version 2/) },
+        ]);
+      },
+    );
+  });
+});
+
+describe('health after safe mode answered', () => {
+  it('lists a version as degraded, with the reason, until a minute passes without a fallback answer', async () => {
+    let clock = 1_000_000;
+    await withServer(
+      {
+        models: ['slow-matmul'],
+        traffic: { monitor: { clock: () => clock } },
+        prepare: (e) => e.servingConfig.setFallback('slow-matmul', ZEROS),
+      },
+      async (s) => {
+        const url = `${s.url}/v2/models/slow-matmul/infer`;
+        expect((await get(`${s.url}/v2/health/ready`)).json).toEqual({ ready: true });
+        for (let i = 0; i < 2; i++) {
+          s.session.server.target('slow-matmul').crashOnNextRun();
+          expect((await post(url, slowBody())).json.parameters).toMatchObject({ degraded: true });
+          clock += 20_000;
+          // Answered by the instance that replaced the crashed one; not a fallback answer.
+          expect((await post(url, slowBody())).json.parameters).toBeUndefined();
+        }
+        const health = await get(`${s.url}/v2/health/ready`);
+        expect(health.status).toBe(200);
+        expect(health.json).toEqual({
+          ready: true,
+          degraded: [
+            {
+              model: 'slow-matmul',
+              version: 1,
+              reason: expect.stringMatching(
+                /^fallback answered 2 requests, the latest 20 s ago: version 1 failed \(.*inference instance 0 stopped/,
+              ),
+            },
+          ],
+        });
+        clock += 40_001;
+        expect((await get(`${s.url}/v2/health/ready`)).json).toEqual({ ready: true });
       },
     );
   });

@@ -1,5 +1,7 @@
 // The data plane's front door over real HTTP: Host allowlist against DNS rebinding, API keys required beyond
-// loopback (and health probes still open), and CORS only for the origins listed.
+// loopback (stored keys only there; health probes still open), the exposure warning, and CORS only for the
+// origins listed.
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../src-main/engine/engine';
 import { startServing } from '../../../src-main/engine/servingSession';
@@ -103,6 +105,7 @@ describe('binding beyond loopback', () => {
     let server: TestServer;
     let local: string;
     let storedKey: string;
+    const logged: string[] = [];
 
     beforeAll(async () => {
       server = await startTestServer({
@@ -110,6 +113,7 @@ describe('binding beyond loopback', () => {
         models: ['digits-mlp'],
         apiKeys: ['k1'],
         corsOrigins: ['http://app.example'],
+        log: (line) => logged.push(line),
         prepare: (engine) => {
           storedKey = engine.apiKeys.create('ci').key;
         },
@@ -125,9 +129,19 @@ describe('binding beyond loopback', () => {
         headers: { 'content-type': 'application/json', ...headers },
       });
 
-    it('lists the URLs it is reachable at', () => {
-      for (const url of server.session.exposedUrls)
-        expect(url).toMatch(new RegExp(`^http://.+:${portOf(server.url)}$`));
+    it("warns loudly, listing the URLs it is reachable at (this machine's addresses, then loopback)", () => {
+      const port = portOf(server.url);
+      const urls = server.session.exposedUrls;
+      const lanAddresses = Object.values(networkInterfaces())
+        .flatMap((list) => list ?? [])
+        .filter((i) => !i.internal && i.family === 'IPv4')
+        .map((i) => `http://${i.address}:${port}`);
+      expect(urls).toEqual([...new Set(lanAddresses), `http://127.0.0.1:${port}`]);
+      const warnings = logged.filter((line) => line.startsWith('slipway: warning: bound to 0.0.0.0'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('other machines can call these models (API key required)');
+      for (const url of urls) expect(warnings[0]).toContain(url);
+      if (lanAddresses.length === 0) expect(warnings[0]).toContain('no network address besides loopback was found');
     });
 
     it('answers 401 with WWW-Authenticate when the key is missing', async () => {
@@ -198,6 +212,53 @@ describe('binding beyond loopback', () => {
       expect(res.headers['access-control-allow-origin']).toBe('http://app.example');
       expect(String(res.headers['access-control-allow-headers']).toLowerCase()).toContain('authorization');
     });
+  });
+});
+
+describe('API keys on loopback', () => {
+  const infer = (base: string, headers: Record<string, string> = {}) =>
+    rawRequest(`${base}/v2/models/digits-mlp/infer`, {
+      method: 'POST',
+      body: INFER_BODY,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+
+  it('ignores keys stored in the library: local clients need none, and no warning is printed', async () => {
+    const logged: string[] = [];
+    const server = await startTestServer({
+      models: ['digits-mlp'],
+      log: (line) => logged.push(line),
+      prepare: (engine) => void engine.apiKeys.create('lan'),
+    });
+    try {
+      expect(server.session.apiKeyRequired).toBe(false);
+      expect(server.session.exposedUrls).toEqual([]);
+      expect(logged.filter((line) => line.includes('warning'))).toEqual([]);
+      expect((await infer(server.url)).status).toBe(200);
+      expect((await rawRequest(`${server.url}/metrics`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('requires a key given for the run (--api-key), and then only that one', async () => {
+    let storedKey = '';
+    const server = await startTestServer({
+      models: ['digits-mlp'],
+      apiKeys: ['local-key'],
+      prepare: (engine) => {
+        storedKey = engine.apiKeys.create('lan').key;
+      },
+    });
+    try {
+      expect(server.session.apiKeyRequired).toBe(true);
+      expectError(await infer(server.url), 401, 'API key is required');
+      expect((await infer(server.url, { 'x-api-key': 'local-key' })).status).toBe(200);
+      expectError(await infer(server.url, { authorization: `Bearer ${storedKey}` }), 401, 'not valid');
+      expect((await rawRequest(`${server.url}/v2/health/ready`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
 

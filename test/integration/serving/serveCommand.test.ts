@@ -1,31 +1,10 @@
 // `slipway serve` as users run it: the ready line, a drain on SIGTERM under load, and refusals at start.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../helpers/paths';
-import { waitForReady, type ReadyChild } from '../../helpers/readyChild';
 import { runCli } from '../../helpers/runCli';
+import { serveCli as serve } from '../../helpers/serveCli';
 import { tempDir } from '../../helpers/tempDir';
 import { post } from '../../helpers/v2Client';
-
-type Serving = ReadyChild<{ url: string; versions: { model: string; version: number; state: string }[] }>;
-
-function serve(args: string[]): Promise<Serving> {
-  const child = spawn(process.execPath, [
-    `${ROOT}bin/slipway.js`,
-    'serve',
-    '--json',
-    '--port',
-    '0',
-    '--home',
-    tempDir(),
-    ...args,
-  ]);
-  return waitForReady(child, 'serve', (stdout) => {
-    const line = stdout.split('\n')[0];
-    return line && stdout.includes('\n') ? (JSON.parse(line) as Serving['ready']) : undefined;
-  });
-}
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -69,6 +48,25 @@ describe('slipway serve', () => {
     expect(result.stderr).toMatch(
       /an API key is required: pass --api-key KEY or create one with `slipway keys create NAME`/,
     );
+  });
+
+  it('warns on stderr, with the URLs, when bound beyond loopback (also under --json)', async () => {
+    const s = await serve(['--host', '0.0.0.0', '--api-key', 'k1', '--models', 'digits-mlp:1']);
+    try {
+      const port = new URL(s.ready.url).port;
+      expect(s.ready.exposedUrls.length).toBeGreaterThan(0);
+      expect(s.ready.exposedUrls.at(-1)).toBe(`http://127.0.0.1:${port}`);
+      const warning = s
+        .stderr()
+        .split('\n')
+        .find((line) => line.startsWith('slipway: warning: bound to 0.0.0.0: other machines can call these models'));
+      expect(warning, s.stderr()).toBeDefined();
+      for (const url of s.ready.exposedUrls) expect(warning).toContain(url);
+      expect(s.stdout().split('\n')[0]).not.toContain('warning');
+    } finally {
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+    }
   });
 
   it('says so when the port is taken', async () => {
