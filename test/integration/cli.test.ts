@@ -17,7 +17,7 @@ import {
   RunResultSchema,
 } from '../../src-shared/contract';
 import { Engine } from '../../src-main/engine/engine';
-import { encodeOnnxModel } from '../../src-main/engine/onnx/encodeOnnxModel';
+import { externalDataModel } from '../helpers/externalDataModel';
 import { data, model } from '../helpers/paths';
 import { runCli, runCliJson } from '../helpers/runCli';
 import { tempDir } from '../helpers/tempDir';
@@ -131,19 +131,7 @@ describe('slipway models', () => {
     writeFileSync(cut, readFileSync(cut).subarray(0, 20_000));
     // Its one initializer lives in a side file, as onnx.save(..., save_as_external_data=True) writes it.
     const external = join(dir, 'external.onnx');
-    writeFileSync(
-      external,
-      encodeOnnxModel({
-        graph: {
-          nodes: [{ opType: 'Add', inputs: ['x', 'w'], outputs: ['y'] }],
-          inputs: [{ name: 'x', elementType: 'float32', shape: [4] }],
-          outputs: [{ name: 'y', elementType: 'float32', shape: [4] }],
-          initializers: [
-            { name: 'w', elementType: 'float32', dims: [4], externalData: { location: 'weights.bin', length: 16 } },
-          ],
-        },
-      }),
-    );
+    writeFileSync(external, externalDataModel());
     writeFileSync(join(dir, 'weights.bin'), Buffer.alloc(16));
 
     it.each([

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeOnnxModel } from '../../../src-main/engine/onnx/encodeOnnxModel';
+import { externalDataModel } from '../../helpers/externalDataModel';
 import { UserError } from '../../../src-main/engine/userError';
 import { model } from '../../helpers/paths';
 import { openLibrary, type TestLibrary } from '../../helpers/openLibrary';
@@ -130,24 +130,7 @@ describe('importing models', () => {
         'a model with external data',
         (dir) => {
           const path = join(dir, 'external.onnx');
-          writeFileSync(
-            path,
-            encodeOnnxModel({
-              graph: {
-                nodes: [{ opType: 'Add', inputs: ['x', 'w'], outputs: ['y'] }],
-                inputs: [{ name: 'x', elementType: 'float32', shape: [4] }],
-                outputs: [{ name: 'y', elementType: 'float32', shape: [4] }],
-                initializers: [
-                  {
-                    name: 'w',
-                    elementType: 'float32',
-                    dims: [4],
-                    externalData: { location: 'weights.bin', length: 16 },
-                  },
-                ],
-              },
-            }),
-          );
+          writeFileSync(path, externalDataModel());
           return path;
         },
         /external data \('weights\.bin'\).*self-contained/,
