@@ -45,7 +45,8 @@ export class ServingConfig {
   }
 
   update(version: ModelVersion, change: SettingsChange): EffectiveServingSettings {
-    const defaults = this.defaults(version) as unknown as JsonObject;
+    const base = this.defaults(version);
+    const defaults = base as unknown as JsonObject;
     const overrides = structuredClone(this.repo.versionOverrides(version.model, version.version) as JsonObject);
     for (const key of change.unset ?? []) {
       checkKey(defaults, key);
@@ -55,7 +56,7 @@ export class ServingConfig {
       const path = checkKey(defaults, key);
       setPath(overrides, path, parseValue(text));
     }
-    merge(this.defaults(version), overrides); // throws a UserError when the result is not valid
+    merge(base, overrides); // throws a UserError when the result is not valid
     this.repo.setVersionOverrides(version.model, version.version, overrides);
     return this.effective(version);
   }
