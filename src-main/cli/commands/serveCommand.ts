@@ -160,8 +160,10 @@ export function registerServeCommand(program: Command, act: RunAction): void {
             onDecision: (d, r) => process.stderr.write(`slipway: rollout of ${r.model}: ${renderDecisionLine(d)}\n`),
           });
           rollouts.attach(session.server);
+          // Listening before the ready line: whoever reads it may signal this process at once.
+          const stopSignal = untilStopSignal();
           reportReady(out, session.url, session.versions, session.exposedUrls, flags);
-          await untilStopSignal();
+          await stopSignal;
           if (!out.json) process.stderr.write('slipway: draining in-flight requests…\n');
           rollouts.close();
           await session.stop();

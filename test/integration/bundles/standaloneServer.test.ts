@@ -384,6 +384,14 @@ describe('standalone bundle', () => {
     }
   });
 
+  it('exits 0 on a SIGTERM sent the moment it prints its address', async () => {
+    for (let i = 0; i < 3; i++) {
+      const server = await startStandalone(['--port', '0']);
+      server.child.kill('SIGTERM');
+      expect(await server.exited, server.stderr()).toBe(0);
+    }
+  });
+
   it('drains and exits 0 on SIGTERM', async () => {
     standalone.child.kill('SIGTERM');
     expect(await standalone.exited).toBe(0);

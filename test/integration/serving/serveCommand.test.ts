@@ -42,6 +42,17 @@ describe('slipway serve', () => {
     await expect(fetch(`${s.ready.url}/v2/health/live`)).rejects.toThrow();
   });
 
+  it('drains and exits 0 on a SIGTERM sent the moment the ready line appears', async () => {
+    // Whoever reads the ready line may stop the server at once; three tries, since a late handler lost most of them.
+    const home = tempDir();
+    for (let i = 0; i < 3; i++) {
+      const s = await serve(['--models', 'digits-mlp:1'], home);
+      s.child.kill('SIGTERM');
+      expect(await s.exited, s.stderr()).toBe(0);
+      expect(s.stdout()).toContain('{"event":"stopped"}');
+    }
+  });
+
   it('refuses to bind beyond loopback without an API key', async () => {
     const result = await runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--home', tempDir()]);
     expect(result.code).toBe(1);

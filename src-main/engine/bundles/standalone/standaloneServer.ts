@@ -24,8 +24,10 @@ async function main(): Promise<void> {
     return;
   }
   const server = await startStandaloneServer(options, log);
+  // Listening before the address is printed: whoever reads it may signal this process at once.
+  const stopSignal = untilStopSignal();
   process.stdout.write(`slipway-server: serving ${server.serving.join(', ')} at ${server.url}\n`);
-  await untilStopSignal();
+  await stopSignal;
   log('slipway-server: draining in-flight requests…');
   await server.stop();
   log('slipway-server: stopped');
