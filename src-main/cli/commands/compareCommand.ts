@@ -86,7 +86,6 @@ The first version is the baseline. Datasets are imported with \`slipway datasets
           const comparison = await service.start(config, {
             onProgress: (progress) => out.progress(progressLine(progress, performance.now() - started)),
           });
-          if (!out.json) process.stderr.write(`slipway: comparison ${comparison.id}: ${comparison.name}\n`);
           const stop = () => {
             process.off('SIGINT', stop);
             process.once('SIGINT', () => process.exit(130));
@@ -95,6 +94,8 @@ The first version is the baseline. Datasets are imported with \`slipway datasets
             service.cancel(comparison.id);
           };
           process.on('SIGINT', stop);
+          // Announced only once Ctrl-C cancels: whoever reads the line may interrupt at once.
+          if (!out.json) process.stderr.write(`slipway: comparison ${comparison.id}: ${comparison.name}\n`);
           let done: Comparison;
           try {
             done = await service.wait(comparison.id);

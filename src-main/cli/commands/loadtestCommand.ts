@@ -184,7 +184,6 @@ uncorrected (from the actual send, as most tools report). Runs are stored: see \
             onTick: (tick) => out.progress(progressLine(tick, totals)),
           });
           const started = await service.start(config);
-          if (!out.json) process.stderr.write(`slipway: load test ${started.id}: ${started.name}\n`);
           const stop = () => {
             process.off('SIGINT', stop);
             process.once('SIGINT', () => process.exit(130));
@@ -193,6 +192,8 @@ uncorrected (from the actual send, as most tools report). Runs are stored: see \
             service.cancel(started.id);
           };
           process.on('SIGINT', stop);
+          // Announced only once Ctrl-C cancels: whoever reads the line may interrupt at once.
+          if (!out.json) process.stderr.write(`slipway: load test ${started.id}: ${started.name}\n`);
           let run: LoadRun;
           try {
             run = await service.wait(started.id);
