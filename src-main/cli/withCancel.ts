@@ -1,5 +1,5 @@
-// Long CLI work (imports, exports, verification) with Ctrl-C cancelling it through an AbortSignal — a second
-// Ctrl-C exits at once — and the progress line cleared whatever happens.
+// Long CLI work (imports, exports, verification, load tests, comparisons) with Ctrl-C cancelling it through an
+// AbortSignal — a second Ctrl-C exits at once — and the progress line cleared whatever happens.
 import type { Output } from './output';
 
 export async function withCancel<T>(out: Output, work: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -25,6 +25,7 @@ import { UserError } from '../../engine/userError';
 import { collect, integerOption } from '../optionParsers';
 import { table } from '../output';
 import type { RunAction } from '../runAction';
+import { withCancel } from '../withCancel';
 import { withEngine } from '../withEngine';
 import { writeFileAtomic } from './loadtestCommand';
 
@@ -86,23 +87,16 @@ The first version is the baseline. Datasets are imported with \`slipway datasets
           const comparison = await service.start(config, {
             onProgress: (progress) => out.progress(progressLine(progress, performance.now() - started)),
           });
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.once('SIGINT', () => process.exit(130));
-            out.endProgress();
-            if (!out.json) process.stderr.write('slipway: cancelling…\n');
-            service.cancel(comparison.id);
-          };
-          process.on('SIGINT', stop);
-          // Announced only once Ctrl-C cancels: whoever reads the line may interrupt at once.
-          if (!out.json) process.stderr.write(`slipway: comparison ${comparison.id}: ${comparison.name}\n`);
-          let done: Comparison;
-          try {
-            done = await service.wait(comparison.id);
-          } finally {
-            process.off('SIGINT', stop);
-            out.endProgress();
-          }
+          const done = await withCancel(out, (signal) => {
+            signal.addEventListener('abort', () => {
+              out.endProgress();
+              if (!out.json) process.stderr.write('slipway: cancelling…\n');
+              service.cancel(comparison.id);
+            });
+            // Announced only once Ctrl-C cancels: whoever reads the line may interrupt at once.
+            if (!out.json) process.stderr.write(`slipway: comparison ${comparison.id}: ${comparison.name}\n`);
+            return service.wait(comparison.id);
+          });
           if (done.state === 'cancelled') throw new UserError('cancelled', `comparison ${done.id} was cancelled`);
           if (done.state === 'failed') throw new UserError('unavailable', `the comparison failed: ${done.error}`);
           const written = flags.report ? writeFileAtomic(flags.report, service.report(done.id, 'html').body) : null;

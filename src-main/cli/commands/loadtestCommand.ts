@@ -23,6 +23,7 @@ import { UserError } from '../../engine/userError';
 import { collect, integerOption, parseTime } from '../optionParsers';
 import { table } from '../output';
 import type { RunAction } from '../runAction';
+import { withCancel } from '../withCancel';
 import { withEngine } from '../withEngine';
 
 interface LoadtestFlags {
@@ -184,23 +185,16 @@ uncorrected (from the actual send, as most tools report). Runs are stored: see \
             onTick: (tick) => out.progress(progressLine(tick, totals)),
           });
           const started = await service.start(config);
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.once('SIGINT', () => process.exit(130));
-            out.endProgress();
-            if (!out.json) process.stderr.write('slipway: cancelling; waiting for answers in flight…\n');
-            service.cancel(started.id);
-          };
-          process.on('SIGINT', stop);
-          // Announced only once Ctrl-C cancels: whoever reads the line may interrupt at once.
-          if (!out.json) process.stderr.write(`slipway: load test ${started.id}: ${started.name}\n`);
-          let run: LoadRun;
-          try {
-            run = await service.wait(started.id);
-          } finally {
-            process.off('SIGINT', stop);
-            out.endProgress();
-          }
+          const run = await withCancel(out, (signal) => {
+            signal.addEventListener('abort', () => {
+              out.endProgress();
+              if (!out.json) process.stderr.write('slipway: cancelling; waiting for answers in flight…\n');
+              service.cancel(started.id);
+            });
+            // Announced only once Ctrl-C cancels: whoever reads the line may interrupt at once.
+            if (!out.json) process.stderr.write(`slipway: load test ${started.id}: ${started.name}\n`);
+            return service.wait(started.id);
+          });
           const written: string[] = [];
           if (flags.report) written.push(writeFileAtomic(flags.report, service.report(run.id, 'html').body));
           if (flags.csv) written.push(writeFileAtomic(flags.csv, service.report(run.id, 'csv').body));

@@ -2,6 +2,7 @@
 // in-process runtime, a composed shape, the CLI with --json and --report, cancelling mid-run, every kind of
 // failure counted during a run without crashing it, and bad inputs refused with a clear message before any run.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import type { LoadRun, LoadTestConfigInput, LoadTick } from '../../../src-shared
 import { Engine } from '../../../src-main/engine/engine';
 import { LoadTestService } from '../../../src-main/engine/loadtest/loadTestService';
 import { UserError } from '../../../src-main/engine/userError';
-import { data } from '../../helpers/paths';
+import { data, ROOT } from '../../helpers/paths';
 import { runCli } from '../../helpers/runCli';
 import { tempDir } from '../../helpers/tempDir';
 
@@ -427,6 +428,38 @@ describe('slipway loadtest', () => {
     expect(runs.stdout).toMatch(new RegExp(`${run.id}\\s+\\S+ \\S+\\s+succeeded`));
     const json = await runCli(['loadtest', 'report', run.id, '--format', 'json'], { SLIPWAY_HOME: home });
     expect(JSON.parse(json.stdout).id).toBe(run.id);
+  });
+
+  it('cancels on a Ctrl-C sent the moment the run is announced, and keeps what it measured', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        `${ROOT}bin/slipway.js`,
+        'loadtest',
+        '--model',
+        'digits-mlp',
+        '--target',
+        'runtime',
+        '--rate',
+        '20',
+        '--duration',
+        '1m',
+      ],
+      { env: { ...process.env, SLIPWAY_HOME: home } },
+    );
+    let stderr = '';
+    let interrupted = false; // once: a second Ctrl-C exits at once (130)
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+      if (!interrupted && /slipway: load test \S+: /.test(stderr)) interrupted = child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain('slipway: cancelling; waiting for answers in flight…');
+    const id = /the load test was cancelled; what it measured is stored as (\S+)/.exec(stderr)?.[1];
+    expect(id, stderr).toBeDefined();
+    const stored = await runCli(['loadtest', 'report', id!, '--format', 'json'], { SLIPWAY_HOME: home });
+    expect((JSON.parse(stored.stdout) as LoadRun).state).toBe('cancelled');
   });
 
   it('prints a readable summary that says which latency is which', async () => {
