@@ -228,6 +228,32 @@ describe('refusals and cancellation', () => {
     expect(() => service.get(a.id)).toThrow(/no comparison/);
   });
 
+  it('ends a queued comparison at once when cancelled; the one ahead and the one behind still run', async () => {
+    const datasets = new MemoryDatasets();
+    datasets.addFile(data('digits_live_same.jsonl'), { name: 'digits-many', rows: 60_000 });
+    datasets.addFile(data('digits_live_same.jsonl'), { name: 'digits-few' });
+    const own = new ComparisonService(engine, { datasets });
+    const ahead = await own.start({ versions: ['digits-mlp:1', 'digits-mlp:2'], dataset: 'digits-many', batchSize: 2 });
+    const queued = await own.start({ versions: ['digits-mlp:1', 'digits-mlp:2'], dataset: 'digits-few' });
+    expect(queued.state).toBe('queued');
+    expect(own.cancel(queued.id).state).toBe('queued');
+    const cancelled = await own.wait(queued.id);
+    // Ended while the one ahead is still replaying its 60,000 rows.
+    expect(own.get(ahead.id).state).toBe('running');
+    expect(cancelled.state).toBe('cancelled');
+    expect(cancelled.progress.rowsDone).toBe(0);
+    expect(cancelled.results).toBeNull();
+    expect(own.get(queued.id).state).toBe('cancelled');
+    const behind = await own.start({ versions: ['digits-mlp:1', 'digits-mlp:2'], dataset: 'digits-few' });
+    expect(behind.state).toBe('queued');
+    own.cancel(ahead.id);
+    const [doneAhead, doneBehind] = await Promise.all([own.wait(ahead.id), own.wait(behind.id)]);
+    expect([doneAhead.state, doneBehind.state]).toEqual(['cancelled', 'succeeded']);
+    expect(own.get(queued.id).state).toBe('cancelled');
+    expect(datasets.opened.every((rows) => rows.closed > 0)).toBe(true);
+    await own.close();
+  });
+
   it('marks a comparison left running by a stopped engine as interrupted', async () => {
     const other = tempDir('slipway-compare-interrupted-');
     const first = Engine.open({ home: other, resourcesDir: null });

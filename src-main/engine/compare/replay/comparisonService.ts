@@ -92,6 +92,8 @@ interface Active {
 
 const PROGRESS_EVERY_MS = 200;
 
+type Outcome = Parameters<Engine['comparisons']['finish']>[1];
+
 export class ComparisonService {
   private readonly active = new Map<string, Active>();
   /** Comparisons run one after another, each after the last one's sessions closed: each uses every core. */
@@ -141,15 +143,17 @@ export class ComparisonService {
       throw error;
     }
     const run = new ComparisonRun(this.engine, comparison, prepared, this.options, options.onProgress);
-    const done = this.queue.then(() => run.execute()).finally(() => this.active.delete(comparison.id));
+    const executed = this.queue.then(() => run.execute());
+    // A queued comparison that is cancelled ends at once, not when the one ahead of it has finished.
+    const done = Promise.race([executed, run.cancelledWhileQueued]).finally(() => this.active.delete(comparison.id));
     // The next comparison starts once this one's sessions are closed: each uses every core.
-    this.queue = done.catch(() => {}).then(() => run.released);
+    this.queue = executed.catch(() => {}).then(() => run.released);
     this.active.set(comparison.id, { cancel: () => run.cancel(), done });
     this.options.onChange?.(comparison);
     return comparison;
   }
 
-  /** Stops a comparison: it ends as cancelled with no results (a queued one never starts). */
+  /** Stops a comparison: it ends as cancelled with no results (a queued one at once, without starting). */
   cancel(id: string): Comparison {
     const comparison = this.get(id);
     this.active.get(id)?.cancel();
@@ -331,6 +335,10 @@ class ComparisonRun {
   private lastPublished = 0;
   /** Resolves when this run's sessions are closed (after its result is stored). */
   released: Promise<void> = Promise.resolve();
+  private started = false;
+  private endQueued: { resolve(c: Comparison): void; reject(e: unknown): void } | null = null;
+  /** Settles, stored as cancelled, if the run is cancelled before it starts; else never. */
+  readonly cancelledWhileQueued = new Promise<Comparison>((resolve, reject) => (this.endQueued = { resolve, reject }));
 
   constructor(
     private readonly engine: Engine,
@@ -343,16 +351,23 @@ class ComparisonRun {
   }
 
   cancel(): void {
+    if (this.abort.signal.aborted) return;
     this.abort.abort();
+    if (this.started) return;
+    const end = this.endQueued!;
+    closeRows(this.prepared)
+      .then(() => this.settle(this.cancelledOutcome()))
+      .then(end.resolve, end.reject);
   }
 
   async execute(): Promise<Comparison> {
-    const repo = this.engine.comparisons;
+    // Cancelled while queued: already stored as cancelled (see cancel).
+    if (this.abort.signal.aborted) return this.cancelledWhileQueued;
+    this.started = true;
     const started = performance.now();
     const pools: SessionPool[] = [];
-    let outcome: Parameters<typeof repo.finish>[1];
+    let outcome: Outcome;
     try {
-      if (this.abort.signal.aborted) throw cancelledError();
       this.report('loading', 0, 'starting a session for each version', true);
       const startStarted = performance.now();
       const { versions, dataset, reference } = this.prepared;
@@ -451,23 +466,40 @@ class ComparisonRun {
         pairRows: recorder.pairs.map((p) => ({ absDelta: p.explorerDelta(), flips: p.flips })),
       };
     } catch (error) {
-      const cancelled = this.abort.signal.aborted;
-      outcome = {
-        state: cancelled ? 'cancelled' : 'failed',
-        progress: { ...this.progress, message: cancelled ? 'cancelled' : 'failed' },
-        results: null,
-        error: cancelled ? null : error instanceof Error ? error.message : String(error),
-        finishedAt: new Date().toISOString(),
-      };
+      outcome = this.abort.signal.aborted
+        ? this.cancelledOutcome()
+        : {
+            state: 'failed',
+            progress: { ...this.progress, message: 'failed' },
+            results: null,
+            error: error instanceof Error ? error.message : String(error),
+            finishedAt: new Date().toISOString(),
+          };
     } finally {
       await closeRows(this.prepared);
     }
     // The sessions wind down once the result is stored (the next comparison waits for them: see released).
     try {
-      repo.finish(this.comparison.id, outcome);
+      return this.settle(outcome);
     } finally {
       this.released = Promise.all(pools.map((p) => p.close().catch(() => {}))).then(() => {});
     }
+  }
+
+  private cancelledOutcome(): Outcome {
+    return {
+      state: 'cancelled',
+      progress: { ...this.progress, message: 'cancelled' },
+      results: null,
+      error: null,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+
+  /** Stores how the run ended and tells whoever listens. */
+  private settle(outcome: Outcome): Comparison {
+    const repo = this.engine.comparisons;
+    repo.finish(this.comparison.id, outcome);
     this.comparison = repo.get(this.comparison.id) ?? {
       ...this.comparison,
       state: outcome.state,
